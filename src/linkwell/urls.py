@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+from drf_spectacular.views import SpectacularAPIView
+
+admin.site.site_header = f"{settings.LINKWELL_SERVICE_NAME} administration"
+admin.site.site_title = settings.LINKWELL_SERVICE_NAME
+
+urlpatterns = [
+    path("", include("linkwell.web.urls")),
+    path("accounts/", include("linkwell.accounts.urls")),
+    path("self-referral/", include("linkwell.referrals.self_referral_urls")),
+    path("referrals/", include("linkwell.referrals.urls")),
+    path("people/", include("linkwell.people.urls")),
+    path("api/v1/", include("linkwell.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("i18n/setlanguage/", set_language, name="set_language"),
+    path("i18n/catalog/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
