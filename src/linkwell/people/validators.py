@@ -28,6 +28,15 @@ def clean_nhs_number(raw: str) -> str:
     return value
 
 
+# Ofcom reserves these ranges for drama and examples; the demo uses them so no real phone rings.
+_OFCOM_DRAMA_PREFIXES = ("7700900", "1914980", "1632960", "2079460", "1134960")
+
+
+def _is_drama_number(parsed) -> bool:
+    national = str(parsed.national_number)
+    return parsed.country_code == 44 and len(national) == 10 and national.startswith(_OFCOM_DRAMA_PREFIXES)
+
+
 def clean_phone(raw: str) -> str:
     """Return a UK or international number in E.164 form, or '' for blank."""
     value = (raw or "").strip()
@@ -39,7 +48,7 @@ def clean_phone(raw: str) -> str:
         raise ValidationError(
             _("Enter a phone number, like 07700 900 982 or 0191 496 0000"), "invalid"
         ) from None
-    if not phonenumbers.is_valid_number(parsed):
+    if not (phonenumbers.is_valid_number(parsed) or _is_drama_number(parsed)):
         raise ValidationError(
             _("Enter a real phone number, like 07700 900 982 or 0191 496 0000"), "invalid"
         )
@@ -66,6 +75,8 @@ def is_mobile(e164: str) -> bool:
         parsed = phonenumbers.parse(e164, "GB")
     except phonenumbers.NumberParseException:
         return False
+    if _is_drama_number(parsed):
+        return str(parsed.national_number).startswith("7")
     return phonenumbers.number_type(parsed) in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,

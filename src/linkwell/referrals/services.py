@@ -15,7 +15,7 @@ from linkwell.accounts import permissions
 from linkwell.accounts.models import Organisation, OrganisationKind, Role, User
 from linkwell.audit.models import AuditAction
 from linkwell.audit.services import audit_record
-from linkwell.lib.postcode import postcode_district
+from linkwell.lib.postcode import is_valid_postcode, postcode_district
 from linkwell.people.models import Person
 from linkwell.people.services import PersonDetails, consent_record, person_create
 
@@ -61,7 +61,7 @@ def route_referral(*, referrer_organisation: Organisation | None, postcode: str)
         route = routes.filter(referrer_organisation=referrer_organisation).first()
         if route:
             return route.service
-    if postcode:
+    if postcode and is_valid_postcode(postcode):
         route = routes.filter(postcode_district=postcode_district(postcode)).first()
         if route:
             return route.service
@@ -154,8 +154,12 @@ def referral_submit(
                 raise IdempotencyConflict
             return existing.referral, False
 
-    details, needs = _clean_referral(details)
     errors: dict[str, list] = {}
+    needs: list[Need] = []
+    try:
+        details, needs = _clean_referral(details)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
     if person_details is not None:
         from linkwell.people.services import person_details_clean
 
