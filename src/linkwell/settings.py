@@ -230,6 +230,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 NODE_MODULES = Path(env_str("LINKWELL_NODE_MODULES", "") or BASE_DIR.parent.parent / "node_modules")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 for _prefix, _sub in (

@@ -38,12 +38,12 @@ class NHSDateWidget(forms.MultiWidget):
     """Three text boxes (day, month, year) with a numeric keyboard on phones.
 
     ``{% nhs_field %}`` recognises this widget by ``is_nhs_date`` and renders the
-    NHS.UK date input itself; ``template_name`` is only used by ``{{ field }}``.
+    NHS.UK date input itself. Plain ``{{ field }}`` falls back to Django's
+    multi-widget template (three unstyled boxes).
     """
 
     is_nhs_date = True
     use_fieldset = True
-    template_name = "includes/forms/widgets/nhs_date.html"
 
     def __init__(self, attrs=None, *, autocomplete: str | None = None):
         self.autocomplete = autocomplete

@@ -12,9 +12,9 @@ Options for ``nhs_field`` (all optional):
 ``legend_class``  legend class, if it should differ, e.g. "nhsuk-fieldset__legend--l".
 ``input_class``   extra classes on the input, textarea or select (widths).
 ``hint_override`` hint text to use instead of the field's help_text.
-``label``         label text to use instead of the field's label.
+``label_override`` label (or legend) text to use instead of the field's label.
 ``page_heading``  wrap the label or legend in the page's <h1>.
-``rows``          textarea rows (default 5).
+``textarea_rows`` textarea rows (default 5).
 
 Radios and checkboxes: set ``widget.attrs["inline"] = True`` (or ``"small"``)
 for the inline (or small) variants, and give the form field a ``choice_hints``
@@ -232,8 +232,8 @@ def nhs_field(field, **options):
         "legend_class",
         "input_class",
         "page_heading",
-        "label",
-        "rows",
+        "label_override",
+        "textarea_rows",
     }
     unknown = set(options) - allowed
     if unknown:
