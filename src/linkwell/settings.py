@@ -304,6 +304,8 @@ CONTENT_SECURITY_POLICY = {
 # Linkwell behaviour
 LINKWELL_SERVICE_NAME = env_str("LINKWELL_SERVICE_NAME", "Linkwell") or "Linkwell"
 LINKWELL_SELF_REFERRAL_REPLY_DAYS = env_int("LINKWELL_SELF_REFERRAL_REPLY_DAYS", 5, minimum=1)
+# Shown on the self-referral start page as another way to ask; blank hides the sentence.
+LINKWELL_SELF_REFERRAL_PHONE = env_str("LINKWELL_SELF_REFERRAL_PHONE", "") or ""
 LINKWELL_IDEMPOTENCY_HOURS = env_int("LINKWELL_IDEMPOTENCY_HOURS", 24, minimum=1)
 
 LOGGING = {

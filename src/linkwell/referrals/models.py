@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -105,6 +106,23 @@ def new_reference() -> str:
     return "LW-" + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
+# Link worker services aim to contact a new referral within this many working days.
+WAITING_TOO_LONG_WORKING_DAYS = 5
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    """Monday-to-Friday days after `start` up to and including `end` (bank holidays not known)."""
+    if end <= start:
+        return 0
+    total = (end - start).days
+    weeks, rest = divmod(total, 7)
+    days = weeks * 5
+    for offset in range(1, rest + 1):
+        if (start + datetime.timedelta(days=weeks * 7 + offset)).weekday() < 5:
+            days += 1
+    return days
+
+
 class Referral(models.Model):
     reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_reference)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
@@ -194,6 +212,16 @@ class Referral(models.Model):
     def waiting_days(self, now=None) -> int:
         now = now or timezone.now()
         return (now - self.created_at).days
+
+    def waiting_working_days(self, now=None) -> int:
+        now = now or timezone.now()
+        return working_days_between(
+            timezone.localdate(self.created_at), timezone.localdate(now)
+        )
+
+    @property
+    def waiting_too_long(self) -> bool:
+        return self.waiting_working_days() > WAITING_TOO_LONG_WORKING_DAYS
 
 
 class ReferralEvent(models.Model):

@@ -12,7 +12,15 @@ from linkwell.audit.services import audit_record
 from linkwell.people.models import Person
 from linkwell.people.services import person_possible_duplicates
 
-from .models import OPEN_STATUSES, Need, Referral, ReferralEvent, Status
+from .models import (
+    OPEN_STATUSES,
+    ClosureReason,
+    IdempotencyRecord,
+    Need,
+    Referral,
+    ReferralEvent,
+    Status,
+)
 
 
 def referral_queryset_for(actor) -> QuerySet[Referral]:
@@ -138,3 +146,16 @@ def link_worker_services() -> QuerySet[Organisation]:
 
 def needs_active() -> QuerySet[Need]:
     return Need.objects.filter(disabled_on__isnull=True)
+
+
+def closure_reasons_active() -> QuerySet[ClosureReason]:
+    return ClosureReason.objects.filter(disabled_on__isnull=True)
+
+
+def referral_for_submission(actor, *, scope: str, key: str) -> Referral | None:
+    """The referral an earlier submission with this idempotency key made, if the actor may see it."""
+    if not key:
+        return None
+    return referral_queryset_for(actor).filter(
+        pk__in=IdempotencyRecord.objects.filter(scope=scope, key=key).values("referral_id")
+    ).first()

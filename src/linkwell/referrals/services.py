@@ -257,6 +257,18 @@ def _check_may_transition(actor, referral: Referral, to_status: str) -> None:
     raise PermissionDenied
 
 
+def referral_transitions_allowed(actor, referral: Referral) -> list[str]:
+    """The moves this actor may make on this referral now, so pages offer only those."""
+    allowed = []
+    for target in TRANSITIONS[referral.status]:
+        try:
+            _check_may_transition(actor, referral, target)
+        except PermissionDenied:
+            continue
+        allowed.append(target)
+    return [s for s in Status.values if s in allowed]
+
+
 def referral_transition(
     *,
     actor: User,

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from django import forms, template
 from django.conf import settings
 from django.forms.boundfield import BoundField
+from django.forms.widgets import Input
 from django.http import QueryDict
 from django.utils import translation
 
@@ -77,7 +78,7 @@ def _widget_kind(widget: forms.Widget) -> str:
         return "select"
     if isinstance(widget, forms.Textarea):
         return "textarea"
-    if isinstance(widget, forms.Input):
+    if isinstance(widget, Input):
         return "input"
     return "other"
 
@@ -96,9 +97,7 @@ def _field_id(bf: BoundField) -> str:
 
 def _choices(bf: BoundField) -> list:
     """The radios or checkboxes to show, without Django's "---------" blank choice."""
-    return [
-        choice for choice in bf.subwidgets if str(choice.data["label"]) != _BLANK_CHOICE_LABEL
-    ]
+    return [choice for choice in bf.subwidgets if str(choice.data["label"]) != _BLANK_CHOICE_LABEL]
 
 
 def _join(*ids: str) -> str:
@@ -270,9 +269,7 @@ def nhs_error_items(*forms_or_lists):
     for item in forms_or_lists:
         if not item:
             continue
-        if isinstance(item, forms.BaseForm):
-            forms_to_check.append(item)
-        elif isinstance(item, forms.BaseFormSet):
+        if isinstance(item, (forms.BaseForm, forms.BaseFormSet)):
             forms_to_check.append(item)
         elif isinstance(item, (list, tuple)):
             forms_to_check.extend(form for form in item if form)
