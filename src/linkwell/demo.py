@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from linkwell.accounts.models import Membership, Organisation, OrganisationKind, Role, User
-from linkwell.lib.postcode import sample_live_postcodes
+from linkwell.lib.postcode import lookup_area, sample_live_postcodes
 from linkwell.people.models import Consent, Person
 from linkwell.people.services import PersonDetails
 from linkwell.people.vocabulary import LANGUAGES, CommunicationNeed, ContactMethod, Ethnicity
@@ -109,21 +109,6 @@ ORGANISATIONS: list[OrgSpec] = [
     OrgSpec("directory", "Wearside City Council Community Directory Team", K.COUNCIL, "SR2"),
     OrgSpec("commissioner", "Wearside Health and Care Commissioning", K.COMMISSIONER, "SR1"),
 ]
-
-REFERRING_ORG_KEYS = (
-    "gp1",
-    "gp2",
-    "gp3",
-    "gp4",
-    "pcn",
-    "pharmacy",
-    "hospital",
-    "council",
-    "jobcentre",
-    "housing",
-    "fire",
-    "police",
-)
 
 
 @dataclass(frozen=True)
@@ -916,8 +901,6 @@ class _Planner:
         self.now = now
         self.tz = timezone.get_current_timezone()
         pcs = sample_live_postcodes()
-        from linkwell.lib.postcode import lookup_area
-
         self.by_district: dict[str, list[str]] = {}
         self.by_district_decile: dict[tuple[str, int], list[str]] = {}
         for pc in pcs:
@@ -984,6 +967,8 @@ class _Planner:
         """The same moment, or the start of the next working period: staff act 9 to 5, Mon-Fri."""
         local = timezone.localtime(moment, self.tz)
         day, hour = local.date(), local.hour + local.minute / 60
+        if 9 <= hour < 17 and day.weekday() < 5:
+            return moment
         if hour >= 17:
             day, hour = day + datetime.timedelta(days=1), 9 + self.rng.random() * 2
         elif hour < 9:
@@ -1702,14 +1687,13 @@ def load_demo(*, seed: int = 2026, today: datetime.date | None = None, stdout=No
 def _create_organisations(plan: DemoPlan) -> dict[str, Organisation]:
     orgs = {}
     for spec in ORGANISATIONS:
-        slug = spec.key
         orgs[spec.key] = Organisation(
             name=spec.name,
             kind=spec.kind,
             ods_code=spec.ods_code,
             postcode=plan.postcodes[spec.key],
             phone=plan.phones[spec.key],
-            email=f"{slug}@example.org",
+            email=f"{spec.key}@example.org",
             created_at=plan.now - datetime.timedelta(days=400),
         )
     Organisation.objects.bulk_create(orgs.values())
