@@ -3,11 +3,25 @@ an editor, a commissioner and an outsider organisation. Builders live in tests/c
 """
 
 import pytest
-from django.utils import timezone
+from django.conf import settings as django_settings
+from django.utils import timezone, translation
 
 from cast import make_org, make_user, submit_referral
 from linkwell.accounts.models import OrganisationKind, Role
 from linkwell.referrals.models import ReferralRoute
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that are not about hashing don't need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A test that switches language must not leak it into the next test."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

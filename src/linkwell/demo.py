@@ -780,7 +780,6 @@ REJECTIONS = {
     "needs_clinical_care": [
         "Describes thoughts of self-harm. Called the GP the same day and the crisis team is "
         "involved. Happy to take a new referral once things are more settled.",
-        "Drinking heavily every day and asking for a detox; needs the alcohol service first.",
     ],
     "person_declined": [
         "Rang {name} to introduce the service: said thanks, but doesn't want support right now. "
@@ -791,20 +790,37 @@ REJECTIONS = {
         "details to the County Durham social prescribing team.",
     ],
 }
+NEEDS_ALCOHOL_SERVICE_TEXT = (
+    "Drinking heavily every day and asking for a detox; needs the alcohol service first."
+)
 ON_HOLD_TEXTS = [
     "In hospital for an operation; will pick up when home.",
     "Visiting family abroad for six weeks.",
     "Asked to pause while {their} partner is unwell.",
     "Poorly with a chest infection; will ring back in a fortnight.",
 ]
-COMPLETED_TEXTS = [
-    "Going to the walking group every week and feels more confident.",
-    "Settled into the group and made friends there; happy to finish.",
-    "Debt plan in place and benefits sorted; no longer needs support.",
-    "Goes to the men's shed on Tuesdays and the café on Fridays.",
-    "Attending English classes twice a week and volunteering at the garden.",
-    "Carer's break arranged and joined the carers' group.",
-]
+# How a case ends well, by the first thing the person wanted help with.
+COMPLETED_TEXTS = {
+    "loneliness": "Going to the lunch club twice a week and has made friends there.",
+    "befriending": "Matched with a befriender who rings every Wednesday.",
+    "physical_activity": "Going to the walking group every week and feels more confident.",
+    "low_mood": "Sleeping better and going to a group each week; happy to finish.",
+    "money_debt": "Debt plan in place with the money advice service; the letters have stopped.",
+    "welfare_benefits": "Benefits check done and the PIP claim went in; no longer needs support.",
+    "esol": "Going to English classes twice a week.",
+    "carer_support": "Carer's break arranged and joined the carers' group.",
+    "nature_green": "Volunteering at the community garden every Thursday.",
+    "arts_creativity": "Joined the arts collective and painting again.",
+    "digital_skills": "Can now video call the family and order prescriptions online.",
+    "employment": "Started a part-time job.",
+    "bereavement": "Going to the bereavement circle and finding it helps.",
+    "long_term_condition": "Joined the chair-based exercise group; managing better day to day.",
+    "healthy_eating": "Doing a cook-and-eat course and has lost some weight.",
+    "food": "Registered with the food bank and the benefits are sorted.",
+    "housing": "Repairs done after the housing association got involved.",
+    "substance_use": "Cut down with help from the alcohol service and found things to fill the day.",
+}
+COMPLETED_TEXT = "Settled into a group and made friends there; happy to finish."
 FAILED_TEXTS = {
     "unable_to_contact": "Three calls on different days, two texts and a letter; no reply. "
     "Told the referrer.",
@@ -812,7 +828,7 @@ FAILED_TEXTS = {
 }
 WITHDRAWN_TEXTS = [
     "{name} has been admitted to hospital.",
-    "{name} has got support through the carers' centre directly.",
+    "{name} is now getting support from the community mental health team.",
     "Sent in error; meant for the falls service.",
 ]
 DECLINED_AFTER_START_TEXT = (
@@ -1341,6 +1357,9 @@ class _Planner:
                 code = self.weighted(
                     {"not_eligible": 3, "needs_clinical_care": 3, "person_declined": 4}
                 )
+            text = rng.choice(REJECTIONS[code])
+            if code == "needs_clinical_care" and "substance_use" in plan.details.needs:
+                text = NEEDS_ALCOHOL_SERVICE_TEXT
             if rng.random() < 0.7:
                 receive()
             step(
@@ -1349,7 +1368,7 @@ class _Planner:
                 0.2,
                 5,
                 reason_code=code,
-                reason_text=self.fill(rng.choice(REJECTIONS[code]), person),
+                reason_text=self.fill(text, person),
             )
         elif outcome == "withdrawn":
             if rng.random() < 0.5:
@@ -1405,7 +1424,7 @@ class _Planner:
                         30,
                         100,
                         reason_code="goals_met",
-                        reason_text=rng.choice(COMPLETED_TEXTS),
+                        reason_text=COMPLETED_TEXTS.get(plan.details.needs[0], COMPLETED_TEXT),
                     )
         return [e for e in events if e.at <= self.now]
 

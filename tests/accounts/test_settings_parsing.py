@@ -46,3 +46,7 @@ def test_it_rejects_an_unknown_choice(monkeypatch):
     monkeypatch.setenv("X_CHOICE", "c")
     with pytest.raises(ImproperlyConfigured):
         lw.env_choice("X_CHOICE", "a", {"a", "b"})
+
+
+def test_passwords_are_hashed_with_argon2_in_the_product():
+    assert lw.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

@@ -820,3 +820,36 @@ def test_admins_see_referrals_read_only(client, admin_user, referral):
     assert page.status_code == 200
     assert 'name="status"' not in page.content.decode()
     assert client.get(reverse("admin:referrals_referral_add")).status_code == 403
+
+
+def test_a_double_submission_after_choosing_an_existing_person_makes_one_referral(
+    client, referrer, service, referral
+):
+    existing = referral.person
+    client.force_login(referrer)
+    data = valid_form(
+        given_name=existing.given_name,
+        family_name=existing.family_name,
+        date_of_birth_day="17",
+        date_of_birth_month="5",
+        date_of_birth_year="1980",
+        duplicates_shown="1",
+        duplicate_choice=str(existing.pk),
+    )
+    first = client.post(reverse("referrals:create"), data)
+    second = client.post(reverse("referrals:create"), data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Referral.objects.count() == 2
+
+
+def test_a_double_submission_of_a_new_person_is_not_taken_for_a_duplicate(
+    client, referrer, service
+):
+    client.force_login(referrer)
+    data = valid_form()
+    client.post(reverse("referrals:create"), data)
+    second = client.post(reverse("referrals:create"), data)
+    assert second.status_code == 302
+    assert Referral.objects.count() == 1
+    assert Person.objects.count() == 1

@@ -24,8 +24,10 @@ from .models import (
 
 
 def referral_queryset_for(actor) -> QuerySet[Referral]:
-    referrer_orgs = permissions.organisation_ids(actor, Role.REFERRER)
+    # An organisation always sees the referrals it made; a link worker service also sees
+    # the referrals addressed to it.
     service_orgs = permissions.link_worker_service_ids(actor)
+    referrer_orgs = permissions.organisation_ids(actor, Role.REFERRER) | service_orgs
     if not referrer_orgs and not service_orgs:
         return Referral.objects.none()
     return Referral.objects.filter(

@@ -149,31 +149,30 @@ def referral_create(request):
     person = form.chosen_person()
     person_details = None
     if person is None:
-        person_details = form.person_details()
         choice = form.cleaned_data["duplicate_choice"]
-        # A repeat of a form already sent is answered by the idempotency key, not the
-        # duplicate check (which would otherwise find the person the first send created).
+        duplicates = []
+        if choice != "new":
+            duplicates = person_possible_duplicates(queryset=people, **form.matching_terms())
+        person = next((p for p in duplicates if str(p.pk) == choice), None)
+        # A repeat of a form already sent is answered by the idempotency key, not by the
+        # warning (which would otherwise list the person the first send created).
         if (
-            choice != "new"
+            person is None
+            and duplicates
             and selectors.referral_for_submission(user, scope=scope, key=key) is None
         ):
-            duplicates = person_possible_duplicates(queryset=people, **form.matching_terms())
-            chosen = next((p for p in duplicates if str(p.pk) == choice), None)
-            if chosen is not None:
-                person, person_details = chosen, None
-            elif duplicates:
-                audit_list(
-                    actor=user,
-                    object_type="people.person",
-                    person_ids=[p.pk for p in duplicates],
+            audit_list(
+                actor=user, object_type="people.person", person_ids=[p.pk for p in duplicates]
+            )
+            if choice or request.POST.get("duplicates_shown"):
+                form.add_error(
+                    "duplicate_choice",
+                    _("Select one of the people listed, or that this is a different person"),
                 )
-                if choice or request.POST.get("duplicates_shown"):
-                    form.add_error(
-                        "duplicate_choice",
-                        _("Select one of the people listed, or that this is a different person"),
-                    )
-                    return _render_create(request, form, duplicates=duplicates, status=400)
-                return _render_create(request, form, duplicates=duplicates)
+                return _render_create(request, form, duplicates=duplicates, status=400)
+            return _render_create(request, form, duplicates=duplicates)
+        if person is None:
+            person_details = form.person_details()
 
     phone_self_referral = form.is_phone_self_referral and bool(services_of_user)
     organisation = form.chosen_organisation()
