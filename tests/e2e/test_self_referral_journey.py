@@ -10,8 +10,7 @@ from linkwell.referrals.models import Referral, Source
 
 from .conftest import assert_accessible
 
-# serialized_rollback keeps the vocabularies loaded by data migrations between tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CONTINUE = "main button.nhsuk-button"
 
