@@ -22,12 +22,18 @@ def make_org(name: str, kind: str, **extra) -> Organisation:
     return Organisation.objects.create(name=name, kind=kind, **extra)
 
 
-def make_user(email: str, org: Organisation | None = None, role: str | None = None, **extra) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, full_name=extra.pop("full_name", email.split("@")[0].title()), **extra)
+def make_user(
+    email: str, org: Organisation | None = None, role: str | None = None, **extra
+) -> User:
+    user = User.objects.create_user(
+        email=email,
+        password=PASSWORD,
+        full_name=extra.pop("full_name", email.split("@")[0].title()),
+        **extra,
+    )
     if org is not None and role is not None:
         Membership.objects.create(user=user, organisation=org, role=role)
     return user
-
 
 
 def person_details(**overrides) -> PersonDetails:
@@ -51,7 +57,9 @@ def submit_referral(actor, org, *, source=Source.PROFESSIONAL, **person_override
     referral, _ = referral_submit(
         actor=actor,
         source=source,
-        details=ReferralDetails(needs=["loneliness"], reason="Isolated since moving", consent_confirmed=True),
+        details=ReferralDetails(
+            needs=["loneliness"], reason="Isolated since moving", consent_confirmed=True
+        ),
         person_details=person_details(**person_overrides),
         referrer_organisation=org,
     )

@@ -61,7 +61,9 @@ def referrer(practice):
 
 @pytest.fixture
 def other_referrer(other_practice):
-    return make_user("referrer2@example.org", other_practice, Role.REFERRER, full_name="Oscar Other")
+    return make_user(
+        "referrer2@example.org", other_practice, Role.REFERRER, full_name="Oscar Other"
+    )
 
 
 @pytest.fixture
@@ -71,7 +73,9 @@ def link_worker(service):
 
 @pytest.fixture
 def colleague(service):
-    return make_user("colleague@example.org", service, Role.LINK_WORKER, full_name="Colin Colleague")
+    return make_user(
+        "colleague@example.org", service, Role.LINK_WORKER, full_name="Colin Colleague"
+    )
 
 
 @pytest.fixture
@@ -81,7 +85,9 @@ def lead(service):
 
 @pytest.fixture
 def outsider_link_worker(other_service):
-    return make_user("outsider@example.org", other_service, Role.LINK_WORKER, full_name="Olly Outsider")
+    return make_user(
+        "outsider@example.org", other_service, Role.LINK_WORKER, full_name="Olly Outsider"
+    )
 
 
 @pytest.fixture
@@ -98,15 +104,15 @@ def editor(db):
 @pytest.fixture
 def commissioner(db):
     org = make_org("Sunderland Commissioning", OrganisationKind.COMMISSIONER)
-    return make_user("commissioner@example.org", org, Role.COMMISSIONER, full_name="Cora Commissioner")
+    return make_user(
+        "commissioner@example.org", org, Role.COMMISSIONER, full_name="Cora Commissioner"
+    )
 
 
 @pytest.fixture
 def nobody(db):
     """Signed in, but a member of no organisation."""
     return make_user("nobody@example.org")
-
-
 
 
 @pytest.fixture

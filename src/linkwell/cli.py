@@ -34,13 +34,13 @@ def _serve(port: int, host: str, workers: int) -> None:
         "--access-logformat",
         '%(t)s "%(m)s %(U)s" %(s)s %(L)ss',
     ]
-    os.execv(sys.executable, args)
+    os.execv(sys.executable, args)  # noqa: S606 - replace this process with gunicorn
 
 
 def _print_sign_ins() -> None:
     from linkwell.demo import DEMO_PASSWORD, DEMO_SIGN_INS
 
-    print("\nDemo sign-ins (password for all: %s)" % DEMO_PASSWORD)
+    print(f"\nDemo sign-ins (password for all: {DEMO_PASSWORD})")
     width = max(len(email) for email, _ in DEMO_SIGN_INS)
     for email, what in DEMO_SIGN_INS:
         print(f"  {email.ljust(width)}  {what}")

@@ -80,7 +80,9 @@ def test_it_returns_the_same_referral_for_a_repeated_idempotency_key(referrer, p
         idempotency_key="abc-123",
     )
     first, created = referral_submit(person_details=person_details(given_name="Same"), **kwargs)
-    again, created_again = referral_submit(person_details=person_details(given_name="Same"), **kwargs)
+    again, created_again = referral_submit(
+        person_details=person_details(given_name="Same"), **kwargs
+    )
     assert created and not created_again
     assert first.pk == again.pk
     assert Referral.objects.count() == 1
@@ -99,7 +101,9 @@ def test_it_routes_by_referrer_then_district_then_default(practice, service, oth
 
 
 def test_it_accepts_and_allocates_and_records_the_snomed_code(referral, link_worker):
-    referral = referral_transition(actor=link_worker, referral_id=referral.pk, to_status=Status.ACCEPTED)
+    referral = referral_transition(
+        actor=link_worker, referral_id=referral.pk, to_status=Status.ACCEPTED
+    )
     assert referral.status == Status.ACCEPTED
     assert referral.allocated_to == link_worker
     assert referral.snomed_code == SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING
@@ -116,7 +120,10 @@ def test_it_requires_a_reason_to_reject(referral, link_worker):
 
 def test_it_records_the_declined_code_when_the_person_declines(referral, link_worker):
     referral = referral_transition(
-        actor=link_worker, referral_id=referral.pk, to_status=Status.REJECTED, reason_code="person_declined"
+        actor=link_worker,
+        referral_id=referral.pk,
+        to_status=Status.REJECTED,
+        reason_code="person_declined",
     )
     assert referral.snomed_code == SNOMED_SOCIAL_PRESCRIBING_DECLINED
     assert referral.closed_at is not None
@@ -125,7 +132,10 @@ def test_it_records_the_declined_code_when_the_person_declines(referral, link_wo
 def test_only_a_lead_can_allocate_to_someone_else(referral, link_worker, colleague, lead):
     with pytest.raises(ValidationError):
         referral_transition(
-            actor=link_worker, referral_id=referral.pk, to_status=Status.ACCEPTED, allocate_to=colleague
+            actor=link_worker,
+            referral_id=referral.pk,
+            to_status=Status.ACCEPTED,
+            allocate_to=colleague,
         )
     referral = referral_transition(
         actor=lead, referral_id=referral.pk, to_status=Status.ACCEPTED, allocate_to=colleague.pk
@@ -135,21 +145,28 @@ def test_only_a_lead_can_allocate_to_someone_else(referral, link_worker, colleag
 
 def test_it_hides_the_referral_from_another_service(referral, outsider_link_worker):
     with pytest.raises(Http404):
-        referral_transition(actor=outsider_link_worker, referral_id=referral.pk, to_status=Status.RECEIVED)
+        referral_transition(
+            actor=outsider_link_worker, referral_id=referral.pk, to_status=Status.RECEIVED
+        )
 
 
 def test_the_referrer_may_withdraw_but_not_accept(referral, referrer):
     with pytest.raises(PermissionDenied):
         referral_transition(actor=referrer, referral_id=referral.pk, to_status=Status.ACCEPTED)
     referral = referral_transition(
-        actor=referrer, referral_id=referral.pk, to_status=Status.CANCELLED, reason_code="withdrawn_by_referrer"
+        actor=referrer,
+        referral_id=referral.pk,
+        to_status=Status.CANCELLED,
+        reason_code="withdrawn_by_referrer",
     )
     assert referral.status == Status.CANCELLED
 
 
 def test_another_practice_cannot_touch_the_referral(referral, other_referrer):
     with pytest.raises(Http404):
-        referral_transition(actor=other_referrer, referral_id=referral.pk, to_status=Status.CANCELLED)
+        referral_transition(
+            actor=other_referrer, referral_id=referral.pk, to_status=Status.CANCELLED
+        )
 
 
 REASONS = {
@@ -160,7 +177,9 @@ REASONS = {
 }
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(moves=st.lists(st.sampled_from(Status.values), min_size=1, max_size=8))
 def test_no_illegal_transition_is_ever_accepted(moves, referrer, practice, service, link_worker):
     referral = submit_referral(referrer, practice)
@@ -185,7 +204,9 @@ def test_no_illegal_transition_is_ever_accepted(moves, referrer, practice, servi
 
 
 def test_a_person_may_have_no_fixed_abode(referrer, practice, service):
-    details = person_details(postcode="", address_line_1="", no_fixed_abode=True, contact_methods=["phone"])
+    details = person_details(
+        postcode="", address_line_1="", no_fixed_abode=True, contact_methods=["phone"]
+    )
     assert isinstance(details, PersonDetails)
     referral, _ = referral_submit(
         actor=referrer,

@@ -10,16 +10,16 @@ class SignInForm(auth_forms.AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {
-        "invalid_login": _(
-            "Enter a correct email address and password. Both are case-sensitive."
-        ),
+        "invalid_login": _("Enter a correct email address and password. Both are case-sensitive."),
         "inactive": _("This account is not active."),
     }
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     email = forms.EmailField(
-        label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 

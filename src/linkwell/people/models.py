@@ -80,9 +80,7 @@ class Person(models.Model):
         _("other communication needs"), max_length=500, blank=True
     )
 
-    contact_methods = models.JSONField(
-        _("how they want to be contacted"), default=list, blank=True
-    )
+    contact_methods = models.JSONField(_("how they want to be contacted"), default=list, blank=True)
     no_voicemail = models.BooleanField(_("do not leave voicemail"), default=False)
     safe_times_to_call = models.CharField(_("safe times to call"), max_length=200, blank=True)
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import datetime
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -89,7 +89,9 @@ def person_details_clean(details: PersonDetails) -> PersonDetails:
                 )
             )
     if not details.given_name:
-        errors.setdefault("given_name", []).append(ValidationError(_("Enter a first name"), "required"))
+        errors.setdefault("given_name", []).append(
+            ValidationError(_("Enter a first name"), "required")
+        )
     check("nhs_number", validators.clean_nhs_number)
     check("phone", validators.clean_phone)
     check("postcode", validators.clean_postcode)
@@ -112,9 +114,13 @@ def person_details_clean(details: PersonDetails) -> PersonDetails:
     for name, allowed in choice_fields.items():
         value = getattr(details, name) or ""
         if value and value not in allowed:
-            errors.setdefault(name, []).append(ValidationError(_("Select a valid option"), "invalid_choice"))
+            errors.setdefault(name, []).append(
+                ValidationError(_("Select a valid option"), "invalid_choice")
+            )
     if details.language not in LANGUAGE_CODES:
-        errors.setdefault("language", []).append(ValidationError(_("Select a language from the list"), "invalid_choice"))
+        errors.setdefault("language", []).append(
+            ValidationError(_("Select a language from the list"), "invalid_choice")
+        )
     for name, allowed in (
         ("communication_needs", CommunicationNeed.values),
         ("contact_methods", ContactMethod.values),
@@ -122,23 +128,32 @@ def person_details_clean(details: PersonDetails) -> PersonDetails:
         values = list(dict.fromkeys(getattr(details, name) or []))
         bad = [v for v in values if v not in allowed]
         if bad:
-            errors.setdefault(name, []).append(ValidationError(_("Select valid options"), "invalid_choice"))
+            errors.setdefault(name, []).append(
+                ValidationError(_("Select valid options"), "invalid_choice")
+            )
         setattr(details, name, [v for v in values if v in allowed])
     methods = set(details.contact_methods)
-    if ContactMethod.SMS in methods or ContactMethod.PHONE in methods:
-        if not details.phone and "phone" not in errors:
-            errors.setdefault("phone", []).append(
-                ValidationError(_("Enter a phone number, or choose another way to contact you"), "required")
+    wants_phone = ContactMethod.SMS in methods or ContactMethod.PHONE in methods
+    if wants_phone and not details.phone and "phone" not in errors:
+        errors.setdefault("phone", []).append(
+            ValidationError(
+                _("Enter a phone number, or choose another way to contact you"), "required"
             )
+        )
     if ContactMethod.EMAIL in methods and not details.email and "email" not in errors:
         errors.setdefault("email", []).append(
-            ValidationError(_("Enter an email address, or choose another way to contact you"), "required")
-        )
-    if ContactMethod.LETTER in methods and not (details.address_line_1 and (details.postcode or details.town)):
-        if "postcode" not in errors:
-            errors.setdefault("address_line_1", []).append(
-                ValidationError(_("Enter an address for letters, or choose another way to contact you"), "required")
+            ValidationError(
+                _("Enter an email address, or choose another way to contact you"), "required"
             )
+        )
+    has_address = details.address_line_1 and (details.postcode or details.town)
+    if ContactMethod.LETTER in methods and not has_address and "postcode" not in errors:
+        errors.setdefault("address_line_1", []).append(
+            ValidationError(
+                _("Enter an address for letters, or choose another way to contact you"),
+                "required",
+            )
+        )
     if details.no_fixed_abode:
         # An address typed alongside "no fixed address" is kept only as a care-of address.
         details.address_line_1 = details.address_line_1 if details.care_of else ""
@@ -163,11 +178,15 @@ def person_create(*, actor, details: PersonDetails, channel: str = "web") -> Per
     _apply_area(person)
     person.full_clean(exclude=["contact_methods", "communication_needs"])
     person.save()
-    audit_record(actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk, channel=channel)
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=person, person_id=person.pk, channel=channel
+    )
     return person
 
 
-def consent_record(*, person: Person, purpose: str, given: bool, method: str, actor=None) -> Consent:
+def consent_record(
+    *, person: Person, purpose: str, given: bool, method: str, actor=None
+) -> Consent:
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": _("Select a valid option")})
     return Consent.objects.create(

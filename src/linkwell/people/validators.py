@@ -34,7 +34,11 @@ _OFCOM_DRAMA_PREFIXES = ("7700900", "1914980", "1632960", "2079460", "1134960")
 
 def _is_drama_number(parsed) -> bool:
     national = str(parsed.national_number)
-    return parsed.country_code == 44 and len(national) == 10 and national.startswith(_OFCOM_DRAMA_PREFIXES)
+    return (
+        parsed.country_code == 44
+        and len(national) == 10
+        and national.startswith(_OFCOM_DRAMA_PREFIXES)
+    )
 
 
 def clean_phone(raw: str) -> str:
@@ -100,5 +104,7 @@ def clean_date_of_birth(value: datetime.date | None) -> datetime.date | None:
     if value > today:
         raise ValidationError(_("Date of birth must be in the past"), "future")
     if value.year < today.year - 120:
-        raise ValidationError(_("Enter a date of birth after %(year)s") % {"year": today.year - 120}, "too_old")
+        raise ValidationError(
+            _("Enter a date of birth after %(year)s") % {"year": today.year - 120}, "too_old"
+        )
     return value

@@ -1,7 +1,8 @@
 """Controlled lists for the person record. Codes are stable; labels are translatable."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sex(models.TextChoices):
@@ -26,20 +27,21 @@ class Ethnicity(models.TextChoices):
     ASIAN_OTHER = "asian_other", _("Asian or Asian British: any other Asian background")
     BLACK_AFRICAN = "black_african", _("Black, Black British, Caribbean or African: African")
     BLACK_CARIBBEAN = "black_caribbean", _("Black, Black British, Caribbean or African: Caribbean")
-    BLACK_OTHER = "black_other", _(
-        "Black, Black British, Caribbean or African: any other Black background"
+    BLACK_OTHER = (
+        "black_other",
+        _("Black, Black British, Caribbean or African: any other Black background"),
     )
     MIXED_WHITE_ASIAN = "mixed_white_asian", _("Mixed or multiple: White and Asian")
-    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", _(
-        "Mixed or multiple: White and Black African"
+    MIXED_WHITE_BLACK_AFRICAN = (
+        "mixed_white_black_african",
+        _("Mixed or multiple: White and Black African"),
     )
-    MIXED_WHITE_BLACK_CARIBBEAN = "mixed_white_black_caribbean", _(
-        "Mixed or multiple: White and Black Caribbean"
+    MIXED_WHITE_BLACK_CARIBBEAN = (
+        "mixed_white_black_caribbean",
+        _("Mixed or multiple: White and Black Caribbean"),
     )
     MIXED_OTHER = "mixed_other", _("Mixed or multiple: any other mixed background")
-    WHITE_BRITISH = "white_british", _(
-        "White: English, Welsh, Scottish, Northern Irish or British"
-    )
+    WHITE_BRITISH = "white_british", _("White: English, Welsh, Scottish, Northern Irish or British")
     WHITE_IRISH = "white_irish", _("White: Irish")
     WHITE_GYPSY_TRAVELLER = "white_gypsy_traveller", _("White: Gypsy or Irish Traveller")
     WHITE_ROMA = "white_roma", _("White: Roma")
@@ -131,8 +133,9 @@ LANGUAGE_CODES = frozenset(LANGUAGE_NATIVE)
 
 class ConsentPurpose(models.TextChoices):
     CARE = "care", _("Linkwell keeps my details to help me")
-    SHARE_WITH_PROVIDER = "share_with_provider", _(
-        "Share what I agree with the groups I am referred to"
+    SHARE_WITH_PROVIDER = (
+        "share_with_provider",
+        _("Share what I agree with the groups I am referred to"),
     )
     CONTACT_SMS = "contact_sms", _("Send me text messages")
     RESEARCH = "research", _("Use my answers, without my name, to improve services")

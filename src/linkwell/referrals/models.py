@@ -70,7 +70,9 @@ class Status(models.TextChoices):
 
 # The only moves a referral may make. Anything else is refused by referral_transition.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.REQUESTED: frozenset({Status.RECEIVED, Status.ACCEPTED, Status.REJECTED, Status.CANCELLED}),
+    Status.REQUESTED: frozenset(
+        {Status.RECEIVED, Status.ACCEPTED, Status.REJECTED, Status.CANCELLED}
+    ),
     Status.RECEIVED: frozenset({Status.ACCEPTED, Status.REJECTED, Status.CANCELLED}),
     Status.ACCEPTED: frozenset(
         {Status.IN_PROGRESS, Status.ON_HOLD, Status.COMPLETED, Status.CANCELLED, Status.FAILED}
@@ -78,7 +80,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.IN_PROGRESS: frozenset(
         {Status.ON_HOLD, Status.COMPLETED, Status.CANCELLED, Status.FAILED}
     ),
-    Status.ON_HOLD: frozenset({Status.IN_PROGRESS, Status.COMPLETED, Status.CANCELLED, Status.FAILED}),
+    Status.ON_HOLD: frozenset(
+        {Status.IN_PROGRESS, Status.COMPLETED, Status.CANCELLED, Status.FAILED}
+    ),
     Status.REJECTED: frozenset(),
     Status.COMPLETED: frozenset(),
     Status.CANCELLED: frozenset(),
@@ -215,9 +219,7 @@ class Referral(models.Model):
 
     def waiting_working_days(self, now=None) -> int:
         now = now or timezone.now()
-        return working_days_between(
-            timezone.localdate(self.created_at), timezone.localdate(now)
-        )
+        return working_days_between(timezone.localdate(self.created_at), timezone.localdate(now))
 
     @property
     def waiting_too_long(self) -> bool:
@@ -314,3 +316,6 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"

@@ -38,9 +38,13 @@ def referral_queryset_for(actor) -> QuerySet[Referral]:
 def referral_list_for(
     actor, *, status: str | None = None, open_only: bool = False, search: str = ""
 ) -> QuerySet[Referral]:
-    qs = referral_queryset_for(actor).select_related(
-        "person", "referrer_organisation", "service", "allocated_to", "status_reason"
-    ).prefetch_related(Prefetch("needs", queryset=Need.objects.order_by("order")))
+    qs = (
+        referral_queryset_for(actor)
+        .select_related(
+            "person", "referrer_organisation", "service", "allocated_to", "status_reason"
+        )
+        .prefetch_related(Prefetch("needs", queryset=Need.objects.order_by("order")))
+    )
     if status:
         qs = qs.filter(status=status)
     if open_only:
@@ -69,7 +73,9 @@ def inbox_for(actor) -> QuerySet[Referral]:
     )
 
 
-def referral_get_for(actor, referral_id, *, write: bool = False, audit: bool = True, channel="web") -> Referral:
+def referral_get_for(
+    actor, referral_id, *, write: bool = False, audit: bool = True, channel="web"
+) -> Referral:
     try:
         pk = int(referral_id)
     except (TypeError, ValueError):
@@ -79,13 +85,22 @@ def referral_get_for(actor, referral_id, *, write: bool = False, audit: bool = T
         qs = qs.select_for_update(of=("self",))
     try:
         referral = qs.select_related(
-            "person", "referrer_organisation", "referrer_user", "service", "allocated_to", "status_reason"
+            "person",
+            "referrer_organisation",
+            "referrer_user",
+            "service",
+            "allocated_to",
+            "status_reason",
         ).get(pk=pk)
     except Referral.DoesNotExist:
         raise Http404 from None
     if audit and not write:
         audit_record(
-            actor=actor, action=AuditAction.VIEW, obj=referral, person_id=referral.person_id, channel=channel
+            actor=actor,
+            action=AuditAction.VIEW,
+            obj=referral,
+            person_id=referral.person_id,
+            channel=channel,
         )
     return referral
 
@@ -99,9 +114,7 @@ def referral_viewer_is_service(actor, referral: Referral) -> bool:
 
 
 def person_queryset_for(actor) -> QuerySet[Person]:
-    return Person.objects.filter(
-        pk__in=referral_queryset_for(actor).values("person_id")
-    )
+    return Person.objects.filter(pk__in=referral_queryset_for(actor).values("person_id"))
 
 
 def person_get_for(actor, person_id, *, audit: bool = True, channel="web") -> Person:
@@ -114,7 +127,9 @@ def person_get_for(actor, person_id, *, audit: bool = True, channel="web") -> Pe
     except Person.DoesNotExist:
         raise Http404 from None
     if audit:
-        audit_record(actor=actor, action=AuditAction.VIEW, obj=person, person_id=person.pk, channel=channel)
+        audit_record(
+            actor=actor, action=AuditAction.VIEW, obj=person, person_id=person.pk, channel=channel
+        )
     return person
 
 
@@ -135,11 +150,15 @@ def referral_possible_duplicates(actor, referral: Referral) -> list[Person]:
 
 
 def link_workers_of(service: Organisation) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__organisation=service,
-        memberships__role__in=[Role.LINK_WORKER, Role.LINK_WORKER_LEAD],
-    ).distinct().order_by("full_name")
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=service,
+            memberships__role__in=[Role.LINK_WORKER, Role.LINK_WORKER_LEAD],
+        )
+        .distinct()
+        .order_by("full_name")
+    )
 
 
 def link_worker_services() -> QuerySet[Organisation]:
@@ -158,6 +177,8 @@ def referral_for_submission(actor, *, scope: str, key: str) -> Referral | None:
     """The referral an earlier submission with this idempotency key made, if the actor may see it."""
     if not key:
         return None
-    return referral_queryset_for(actor).filter(
-        pk__in=IdempotencyRecord.objects.filter(scope=scope, key=key).values("referral_id")
-    ).first()
+    return (
+        referral_queryset_for(actor)
+        .filter(pk__in=IdempotencyRecord.objects.filter(scope=scope, key=key).values("referral_id"))
+        .first()
+    )

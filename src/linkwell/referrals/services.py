@@ -54,7 +54,9 @@ class ReferralDetails:
 _LIMITS = {"reason": 4000, "what_matters": 4000, "risks": 2000, "referrer_contact": 200}
 
 
-def route_referral(*, referrer_organisation: Organisation | None, postcode: str) -> Organisation | None:
+def route_referral(
+    *, referrer_organisation: Organisation | None, postcode: str
+) -> Organisation | None:
     """The link worker service for a referral: by referrer, then postcode district, then default."""
     routes = ReferralRoute.objects.select_related("service").filter(service__is_active=True)
     if referrer_organisation is not None:
@@ -80,7 +82,9 @@ def _clean_referral(details: ReferralDetails) -> tuple[ReferralDetails, list[Nee
         setattr(details, name, value)
         if len(value) > limit:
             errors.setdefault(name, []).append(
-                ValidationError(_("Must be %(limit)s characters or fewer") % {"limit": limit}, "max_length")
+                ValidationError(
+                    _("Must be %(limit)s characters or fewer") % {"limit": limit}, "max_length"
+                )
             )
     if details.urgency not in Urgency.values:
         errors["urgency"] = [ValidationError(_("Select how urgent this is"), "invalid_choice")]
@@ -94,7 +98,9 @@ def _clean_referral(details: ReferralDetails) -> tuple[ReferralDetails, list[Nee
             )
         ]
     if not codes and not details.reason and "needs" not in errors:
-        errors["needs"] = [ValidationError(_("Select at least one thing the person wants help with"), "required")]
+        errors["needs"] = [
+            ValidationError(_("Select at least one thing the person wants help with"), "required")
+        ]
     if not details.consent_confirmed:
         errors["consent_confirmed"] = [
             ValidationError(_("Confirm the person has agreed to this referral"), "required")
@@ -131,11 +137,18 @@ def referral_submit(
     if source != Source.SELF:
         if not permissions.can_refer(actor):
             raise PermissionDenied
-        if referrer_organisation is not None and referrer_organisation.pk not in permissions.organisation_ids(
-            actor, Role.REFERRER, Role.LINK_WORKER, Role.LINK_WORKER_LEAD
+        if (
+            referrer_organisation is not None
+            and referrer_organisation.pk
+            not in permissions.organisation_ids(
+                actor, Role.REFERRER, Role.LINK_WORKER, Role.LINK_WORKER_LEAD
+            )
         ):
             raise PermissionDenied
-    if person is not None and not selectors.person_queryset_for(actor).filter(pk=person.pk).exists():
+    if (
+        person is not None
+        and not selectors.person_queryset_for(actor).filter(pk=person.pk).exists()
+    ):
         raise ValidationError({"person": _("Choose a person from your organisation's referrals")})
 
     payload = {
@@ -148,7 +161,11 @@ def referral_submit(
     }
     body_hash = _body_hash(payload)
     if idempotency_key:
-        existing = IdempotencyRecord.objects.filter(scope=idempotency_scope, key=idempotency_key).select_related("referral").first()
+        existing = (
+            IdempotencyRecord.objects.filter(scope=idempotency_scope, key=idempotency_key)
+            .select_related("referral")
+            .first()
+        )
         if existing:
             if existing.body_hash != body_hash:
                 raise IdempotencyConflict
@@ -169,13 +186,19 @@ def referral_submit(
             errors.update(exc.error_dict)
     if service is not None:
         if service.kind != OrganisationKind.LINK_WORKER_SERVICE or not service.is_active:
-            errors["service"] = [ValidationError(_("There is no link worker service with that id"), "invalid")]
+            errors["service"] = [
+                ValidationError(_("There is no link worker service with that id"), "invalid")
+            ]
     else:
-        postcode = person.postcode if person else (person_details.postcode if person_details else "")
+        postcode = (
+            person.postcode if person else (person_details.postcode if person_details else "")
+        )
         service = route_referral(referrer_organisation=referrer_organisation, postcode=postcode)
         if service is None and "postcode" not in errors:
             errors["service"] = [
-                ValidationError(_("No link worker service takes referrals for this area yet"), "no_route")
+                ValidationError(
+                    _("No link worker service takes referrals for this area yet"), "no_route"
+                )
             ]
     if errors:
         raise ValidationError(errors)
@@ -224,7 +247,10 @@ def referral_submit(
                 )
             if idempotency_key:
                 IdempotencyRecord.objects.create(
-                    scope=idempotency_scope, key=idempotency_key, body_hash=body_hash, referral=referral
+                    scope=idempotency_scope,
+                    key=idempotency_key,
+                    body_hash=body_hash,
+                    referral=referral,
                 )
             audit_record(
                 actor=actor,
@@ -235,7 +261,9 @@ def referral_submit(
             )
     except IntegrityError:
         # A concurrent request with the same key won the race: answer as it did.
-        existing = IdempotencyRecord.objects.filter(scope=idempotency_scope, key=idempotency_key).first()
+        existing = IdempotencyRecord.objects.filter(
+            scope=idempotency_scope, key=idempotency_key
+        ).first()
         if existing is None:
             raise
         if existing.body_hash != body_hash:
@@ -286,7 +314,9 @@ def referral_transition(
         _check_may_transition(actor, referral, to_status)
         errors: dict[str, list] = {}
         if to_status not in Status.values:
-            raise ValidationError({"status": [ValidationError(_("Unknown status"), "invalid_choice")]})
+            raise ValidationError(
+                {"status": [ValidationError(_("Unknown status"), "invalid_choice")]}
+            )
         if to_status not in TRANSITIONS[referral.status]:
             raise ValidationError(
                 {
@@ -305,14 +335,20 @@ def referral_transition(
         reason_text = (reason_text or "").strip()
         note = (note or "").strip()
         if len(reason_text) > 1000:
-            errors["reason_text"] = [ValidationError(_("Must be 1000 characters or fewer"), "max_length")]
+            errors["reason_text"] = [
+                ValidationError(_("Must be 1000 characters or fewer"), "max_length")
+            ]
         if len(note) > 500:
             errors["note"] = [ValidationError(_("Must be 500 characters or fewer"), "max_length")]
         reason = None
         if reason_code:
-            reason = ClosureReason.objects.filter(code=reason_code, disabled_on__isnull=True).first()
+            reason = ClosureReason.objects.filter(
+                code=reason_code, disabled_on__isnull=True
+            ).first()
             if reason is None or to_status not in reason.applies_to:
-                errors["reason"] = [ValidationError(_("Choose a reason that fits this change"), "invalid_choice")]
+                errors["reason"] = [
+                    ValidationError(_("Choose a reason that fits this change"), "invalid_choice")
+                ]
         if to_status in REASON_REQUIRED and not reason and "reason" not in errors:
             errors["reason"] = [ValidationError(_("Choose a reason"), "required")]
         if reason and reason.code == "other" and not reason_text:
@@ -330,9 +366,13 @@ def referral_transition(
                 errors["allocate_to"] = [
                     ValidationError(_("Choose a link worker in this service"), "invalid_choice")
                 ]
-            elif allocated.pk != actor.pk and not permissions.is_lead_of(actor, referral.service_id):
+            elif allocated.pk != actor.pk and not permissions.is_lead_of(
+                actor, referral.service_id
+            ):
                 errors["allocate_to"] = [
-                    ValidationError(_("Only a lead can allocate a referral to someone else"), "not_lead")
+                    ValidationError(
+                        _("Only a lead can allocate a referral to someone else"), "not_lead"
+                    )
                 ]
         if errors:
             raise ValidationError(errors)

@@ -11,7 +11,11 @@ NEEDS: list[tuple[str, str, str]] = [
     ("loneliness", _("Loneliness and isolation"), _("I feel lonely or cut off")),
     ("low_mood", _("Low mood or anxiety"), _("I feel low, worried or stressed")),
     ("physical_activity", _("Physical activity"), _("I want to be more active")),
-    ("healthy_eating", _("Healthy eating and weight"), _("I want to eat better or manage my weight")),
+    (
+        "healthy_eating",
+        _("Healthy eating and weight"),
+        _("I want to eat better or manage my weight"),
+    ),
     ("money_debt", _("Money and debt"), _("I am worried about money or debt")),
     ("welfare_benefits", _("Welfare benefits"), _("I need help with benefits")),
     ("housing", _("Housing"), _("I have a problem with my home or housing")),
@@ -54,7 +58,11 @@ CLOSURE_REASONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("unable_to_contact", _("Unable to contact the person"), ("failed", "cancelled")),
     ("person_moved", _("The person moved away"), ("cancelled", "failed")),
     ("person_died", _("The person died"), ("cancelled", "failed")),
-    ("waiting_for_person", _("Waiting for the person (for example illness or travel)"), ("on-hold",)),
+    (
+        "waiting_for_person",
+        _("Waiting for the person (for example illness or travel)"),
+        ("on-hold",),
+    ),
     ("goals_met", _("Goals met"), ("completed",)),
     ("other", _("Other reason (explain below)"), ("rejected", "cancelled", "failed", "on-hold")),
 ]

@@ -23,5 +23,7 @@ def navigation(request):
             add(_("Referrals"), "referrals:list")
             add(_("Make a referral"), "referrals:create")
         if user.is_staff:
-            items.append({"label": _("Administration"), "url": reverse("admin:index"), "active": False})
+            items.append(
+                {"label": _("Administration"), "url": reverse("admin:index"), "active": False}
+            )
     return {"nav_items": items, "service_name": settings.LINKWELL_SERVICE_NAME}
