@@ -14,8 +14,7 @@ def navigation(request):
         path = request.path
 
         def add(label, name):
-            url = reverse(name)
-            items.append({"label": label, "url": url, "active": path.startswith(url)})
+            items.append({"label": label, "url": reverse(name), "active": False})
 
         if roles & LINK_WORKER_ROLES:
             add(_("Inbox"), "referrals:inbox")
@@ -26,4 +25,8 @@ def navigation(request):
             items.append(
                 {"label": _("Administration"), "url": reverse("admin:index"), "active": False}
             )
+        # Only the most specific matching item is current (/referrals/inbox/ is not /referrals/).
+        matches = [item for item in items if path.startswith(item["url"])]
+        if matches:
+            max(matches, key=lambda item: len(item["url"]))["active"] = True
     return {"nav_items": items, "service_name": settings.LINKWELL_SERVICE_NAME}
