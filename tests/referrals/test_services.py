@@ -217,3 +217,29 @@ def test_a_person_may_have_no_fixed_abode(referrer, practice, service):
     )
     assert referral.person.no_fixed_abode
     assert referral.person.postcode == ""
+
+
+def test_a_self_referral_taken_by_phone_records_consent_as_told_to_staff(link_worker, service):
+    referral, _ = referral_submit(
+        actor=link_worker,
+        source=Source.SELF,
+        details=ReferralDetails(needs=["befriending"], consent_confirmed=True),
+        person_details=person_details(),
+        service=service,
+    )
+    consent = referral.person.consents.get(purpose="care")
+    assert consent.given and consent.method == "verbal"
+    assert consent.recorded_by == link_worker
+
+
+def test_an_online_self_referral_records_consent_given_online(service):
+    referral, _ = referral_submit(
+        actor=None,
+        source=Source.SELF,
+        details=ReferralDetails(needs=["befriending"], consent_confirmed=True),
+        person_details=person_details(),
+        consents={"contact_sms": False},
+        channel="self-referral",
+    )
+    assert referral.person.consents.get(purpose="care").method == "online"
+    assert referral.person.consents.get(purpose="contact_sms").given is False

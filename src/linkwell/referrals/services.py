@@ -203,6 +203,9 @@ def referral_submit(
     if errors:
         raise ValidationError(errors)
 
+    # A person who filled in the form themselves consented online; anyone else (including a
+    # self-referral taken by a link worker over the phone) told a member of staff.
+    consent_method = "online" if channel == "self-referral" else "verbal"
     try:
         with transaction.atomic():
             if person is None:
@@ -234,7 +237,7 @@ def referral_submit(
                 person=person,
                 purpose="care",
                 given=True,
-                method="online" if source == Source.SELF else "verbal",
+                method=consent_method,
                 actor=actor,
             )
             for purpose, given in (consents or {}).items():
@@ -242,7 +245,7 @@ def referral_submit(
                     person=person,
                     purpose=purpose,
                     given=given,
-                    method="online" if source == Source.SELF else "verbal",
+                    method=consent_method,
                     actor=actor,
                 )
             if idempotency_key:
