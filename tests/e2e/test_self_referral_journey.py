@@ -132,3 +132,27 @@ def test_the_journey_works_without_javascript(no_js_page, live_server, service):
     page.wait_for_load_state()
     assert page.locator(".nhsuk-panel").is_visible()
     assert Referral.objects.get().person.contact_methods == ["letter"]
+
+
+def test_an_arabic_self_referral_reaches_the_link_worker_inbox_with_language_and_contact(
+    browser, phone_page, live_server, service, link_worker
+):
+    from cast import PASSWORD
+
+    _walk(phone_page, base_url=live_server.url, language="ar")
+    referral = Referral.objects.get()
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.fill("#id_username", link_worker.email)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main button").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/referrals/inbox/")
+    row = page.locator("tr", has_text=referral.reference)
+    assert "Arabic" in row.inner_text()
+    assert "Phone call" in row.inner_text()
+    assert "Self-referral" in row.inner_text()
+    assert_accessible(page)
+    context.close()
