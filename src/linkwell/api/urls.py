@@ -11,6 +11,7 @@ from linkwell.referrals.api import (
     ReferralDetailView,
     ReferralListView,
     ReferralTransitionView,
+    SelfReferralCreateView,
 )
 
 app_name = "api"
@@ -30,6 +31,7 @@ urlpatterns = [
         ReferralTransitionView.as_view(),
         name="referral-transition",
     ),
+    path("self-referrals", SelfReferralCreateView.as_view(), name="self-referral-create"),
     path("needs", NeedListView.as_view(), name="need-list"),
     path("people/<int:person_id>", PersonDetailView.as_view(), name="person-detail"),
     re_path(r"", not_found),

@@ -563,3 +563,97 @@ class NeedListView(APIView):
     )
     def get(self, request):
         return Response(NeedSerializer(selectors.needs_active(), many=True).data)
+
+
+# --- Self-referral --------------------------------------------------------------------------
+
+
+class SelfReferralCreateSerializer(serializers.Serializer):
+    person = PersonDetailsSerializer(help_text="The person referring themselves.")
+    needs = serializers.ListField(
+        child=serializers.CharField(max_length=SHORT_GUARD),
+        required=False,
+        default=list,
+        max_length=LIST_GUARD,
+        help_text="Need codes, from the same list as GET /api/v1/needs.",
+    )
+    reason = _text(help_text="Anything else the person wants to tell us, in their own words.")
+    consent_confirmed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Must be true: the person agrees that Linkwell keeps their details and a link "
+        "worker contacts them.",
+    )
+    share_with_provider = serializers.BooleanField(required=False, default=False)
+    contact_sms = serializers.BooleanField(required=False, default=False)
+    research = serializers.BooleanField(required=False, default=False)
+
+
+class SelfReferralReceiptSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    reply_within_working_days = serializers.IntegerField()
+
+
+class SelfReferralCreateView(APIView):
+    """For a charity's website, a kiosk or an app that helps people refer themselves.
+
+    Anyone may call it (it is the API twin of /self-referral/), so it answers with the reference
+    only, never the record, and is rate-limited per address.
+    """
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    @extend_schema(
+        operation_id="self_referrals_create",
+        tags=["self-referrals"],
+        summary="A person refers themselves (no sign-in)",
+        request=SelfReferralCreateSerializer,
+        parameters=[_IDEMPOTENCY_KEY, _REPLAYED],
+        responses={
+            201: OpenApiResponse(SelfReferralReceiptSerializer, description="Referral made."),
+            200: OpenApiResponse(
+                SelfReferralReceiptSerializer,
+                description="Same Idempotency-Key and body as before.",
+            ),
+            **error_responses(400, 413, 415, 422),
+        },
+    )
+    def post(self, request):
+        from django.conf import settings
+
+        body = SelfReferralCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        key = request.headers.get("Idempotency-Key", "").strip()[:IDEMPOTENCY_KEY_MAX]
+        try:
+            referral, created = services.referral_submit(
+                actor=None,
+                source=Source.SELF,
+                channel="self-referral",
+                details=services.ReferralDetails(
+                    needs=data["needs"],
+                    reason=data.get("reason", ""),
+                    consent_confirmed=data["consent_confirmed"],
+                ),
+                person_details=PersonDetails(**data["person"]),
+                consents={
+                    "share_with_provider": data["share_with_provider"],
+                    "contact_sms": data["contact_sms"],
+                    "research": data["research"],
+                },
+                idempotency_scope="self-referral-api",
+                idempotency_key=key,
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(_submission_errors(exc)) from exc
+        receipt = SelfReferralReceiptSerializer(
+            {
+                "reference": referral.reference,
+                "reply_within_working_days": settings.LINKWELL_SELF_REFERRAL_REPLY_DAYS,
+            }
+        ).data
+        headers = {} if created else {"Idempotent-Replayed": "true"}
+        return Response(
+            receipt, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK, headers=headers
+        )
