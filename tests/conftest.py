@@ -11,6 +11,14 @@ from linkwell.accounts.models import OrganisationKind, Role
 from linkwell.referrals.models import ReferralRoute
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Tests see the same translations as the product, even when run without `make`."""
+    from django.core.management import call_command
+
+    call_command("compiletranslations", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that are not about hashing don't need it."""

@@ -88,9 +88,9 @@ def main(argv: list[str] | None = None) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         if Organisation.objects.exists():
             print("The database already has data, so the demo was not loaded again.")
+            _print_sign_ins()
         else:
-            call_command("load_demo")
-        _print_sign_ins()
+            call_command("load_demo")  # prints a summary and the sign-ins
         if not args.no_serve:
             _serve(args.port, args.host, workers=2)
     elif args.command == "serve":

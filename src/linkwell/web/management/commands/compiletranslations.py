@@ -1,5 +1,6 @@
 """Compile .po files to .mo with Babel, so a fresh machine needs no GNU gettext."""
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -20,7 +21,11 @@ class Command(BaseCommand):
                     continue
                 with po_path.open("rb") as po_file:
                     catalog = read_po(po_file, locale=po_path.parts[-3])
-                with mo_path.open("wb") as mo_file:
+                # Write beside, then rename: a reader never sees a half-written catalogue.
+                tmp_path = mo_path.with_suffix(f".mo.{os.getpid()}.tmp")
+                with tmp_path.open("wb") as mo_file:
                     write_mo(mo_file, catalog, use_fuzzy=False)
+                os.replace(tmp_path, mo_path)
                 count += 1
-        self.stdout.write(f"Compiled {count} translation file(s).")
+        if options["verbosity"]:
+            self.stdout.write(f"Compiled {count} translation file(s).")
