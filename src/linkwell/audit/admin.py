@@ -3,12 +3,8 @@ from django.contrib import admin
 from .models import AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "channel", "action", "object_type", "object_id", "person_id"]
-    list_filter = ["action", "channel", "object_type"]
-    search_fields = ["object_id", "request_id"]
-    date_hierarchy = "at"
+class ReadOnlyAdminMixin:
+    """For records the admin may look at but never add, change or delete."""
 
     def has_add_permission(self, request):
         return False
@@ -18,3 +14,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "actor", "channel", "action", "object_type", "object_id", "person_id"]
+    list_filter = ["action", "channel", "object_type"]
+    search_fields = ["object_id", "request_id"]
+    date_hierarchy = "at"

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from linkwell.audit.admin import ReadOnlyAdminMixin
 from linkwell.audit.models import AuditAction
 from linkwell.audit.services import audit_record
 
@@ -9,7 +10,7 @@ from .models import Person
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "given_name", "family_name", "postcode_district", "created_at"]
     search_fields = ["nhs_number", "family_name"]
     date_hierarchy = "created_at"
@@ -26,12 +27,3 @@ class PersonAdmin(admin.ModelAdmin):
                 channel="admin",
             )
         return person
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,6 +6,8 @@ Vocabulary codes are stable and never deleted: retire one by setting "disabled o
 
 from django.contrib import admin
 
+from linkwell.audit.admin import ReadOnlyAdminMixin
+
 from .models import ClosureReason, Need, Referral, ReferralRoute
 
 
@@ -48,7 +50,7 @@ class ReferralRouteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     # No personal details in the list: the reference is enough to find a referral.
     list_display = [
         "reference",
@@ -79,12 +81,3 @@ class ReferralAdmin(admin.ModelAdmin):
         "closed_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -655,5 +655,7 @@ class SelfReferralCreateView(APIView):
         ).data
         headers = {} if created else {"Idempotent-Replayed": "true"}
         return Response(
-            receipt, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK, headers=headers
+            receipt,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            headers=headers,
         )
