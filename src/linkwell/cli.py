@@ -47,6 +47,15 @@ def _print_sign_ins() -> None:
     print()
 
 
+# Hyphenated names for Django commands (a module name cannot contain a hyphen).
+COMMAND_ALIASES = {
+    "import-postcodes": "import_postcodes",
+    "import-imd": "import_imd",
+    "import-oruk": "import_oruk",
+    "export-oruk": "export_oruk",
+}
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(
@@ -70,6 +79,8 @@ def main(argv: list[str] | None = None) -> None:
     create.add_argument("email")
     create.add_argument("--name", default="")
 
+    if argv and argv[0] in COMMAND_ALIASES:
+        argv[0] = COMMAND_ALIASES[argv[0]]
     known = {"demo", "serve", "worker", "token", "-h", "--help"}
     if not argv or argv[0] not in known:
         _setup()
@@ -91,11 +102,20 @@ def main(argv: list[str] | None = None) -> None:
             _print_sign_ins()
         else:
             call_command("load_demo")  # prints a summary and the sign-ins
+            from linkwell.messaging.demo import demo_send_outbox
+
+            demo_send_outbox(stdout=sys.stdout)  # console channel: confirmations to var/outbox
         if not args.no_serve:
             _serve(args.port, args.host, workers=2)
     elif args.command == "serve":
         _serve(args.port, args.host, args.workers)
     elif args.command == "worker":
+        # The outbox loop (linkwell.messaging) runs beside django-tasks' worker.
+        import threading
+
+        from linkwell.messaging.worker import run_forever
+
+        threading.Thread(target=run_forever, name="messaging", daemon=True).start()
         call_command("db_worker")
     elif args.command == "token":
         from linkwell.accounts.models import User

@@ -1700,6 +1700,15 @@ def load_demo(*, seed: int = 2026, today: datetime.date | None = None, stdout=No
         say(f"Created {len(orgs)} organisations and {len(users)} users.")
         created = _create_referrals(plan, orgs, users, say)
         _restamp(plan, created)
+        from linkwell.messaging.demo import demo_date_messages
+
+        demo_date_messages()  # self-referral confirmations carry their referral's time
+        from linkwell.outcomes.demo import load_outcomes_demo  # outcomes demo (issue 4)
+
+        load_outcomes_demo(random.Random(seed + 4), today=plan.today, now=plan.now)
+        from linkwell.directory.demo import load_directory_demo  # directory demo (issue 2)
+
+        load_directory_demo(random.Random(seed + 2), orgs, now=plan.now)
     return _summary(time.monotonic() - started)
 
 

@@ -118,6 +118,10 @@ INSTALLED_APPS = [
     "linkwell.audit",
     "linkwell.people",
     "linkwell.referrals",
+    "linkwell.messaging",
+    "linkwell.directory",
+    "linkwell.geo",
+    "linkwell.outcomes",
     "linkwell.web",
 ]
 
@@ -306,6 +310,80 @@ LINKWELL_SELF_REFERRAL_REPLY_DAYS = env_int("LINKWELL_SELF_REFERRAL_REPLY_DAYS",
 # Shown on the self-referral start page as another way to ask; blank hides the sentence.
 LINKWELL_SELF_REFERRAL_PHONE = env_str("LINKWELL_SELF_REFERRAL_PHONE", "") or ""
 LINKWELL_IDEMPOTENCY_HOURS = env_int("LINKWELL_IDEMPOTENCY_HOURS", 24, minimum=1)
+# Directory listings not checked for this many days show "not checked recently" (and are
+# flagged to the provider); after LINKWELL_LISTING_HIDDEN_DAYS they are left out of matching.
+LINKWELL_LISTING_STALE_DAYS = env_int("LINKWELL_LISTING_STALE_DAYS", 183, minimum=1)
+LINKWELL_LISTING_HIDDEN_DAYS = env_int("LINKWELL_LISTING_HIDDEN_DAYS", 365, minimum=1)
+
+# Messaging (linkwell.messaging): "console" writes messages to files under DATA_DIR/outbox/;
+# "notify" sends through GOV.UK Notify.
+LINKWELL_MESSAGING_CHANNEL = env_choice(
+    "LINKWELL_MESSAGING_CHANNEL", "console", {"console", "notify"}
+)
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "") or ""
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "") or "https://api.notifications.service.gov.uk"
+NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", 10, minimum=1)
+# Bearer token GOV.UK Notify sends with delivery receipts; blank turns the callback off.
+NOTIFY_CALLBACK_TOKEN = env_str("NOTIFY_CALLBACK_TOKEN", "") or ""
+
+
+def _notify_templates() -> dict[str, str]:
+    import json
+
+    raw = env_str("LINKWELL_NOTIFY_TEMPLATES", "") or "{}"
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured("LINKWELL_NOTIFY_TEMPLATES must be a JSON object") from None
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ImproperlyConfigured("LINKWELL_NOTIFY_TEMPLATES must map names to template ids")
+    return value
+
+
+# Template name ("referral_received:so:sms", "referral_received:sms" or just "sms") → Notify id.
+LINKWELL_NOTIFY_TEMPLATES = _notify_templates()
+
+
+def _quiet_hours():
+    from linkwell.messaging.quiet_hours import parse_quiet_hours
+
+    try:
+        return parse_quiet_hours(env_str("LINKWELL_QUIET_HOURS", "21:00-08:00"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"LINKWELL_QUIET_HOURS: {exc}") from None
+
+
+LINKWELL_QUIET_HOURS = _quiet_hours()  # Europe/London; None means texts may go at any time
+LINKWELL_MESSAGING_MAX_ATTEMPTS = env_int("LINKWELL_MESSAGING_MAX_ATTEMPTS", 8, minimum=1)
+LINKWELL_MESSAGING_RETRY_SECONDS = env_int("LINKWELL_MESSAGING_RETRY_SECONDS", 30, minimum=0)
+LINKWELL_MESSAGING_POLL_SECONDS = env_int("LINKWELL_MESSAGING_POLL_SECONDS", 5, minimum=1)
+
+# Outcome measures (linkwell.outcomes). EQ-5D-5L value set used when none is chosen; the
+# default follows NICE's position (UK 3L value set via the van Hout crosswalk): see
+# outcomes/instruments/eq5d5l.py.
+LINKWELL_EQ5D_VALUE_SET = env_choice(
+    "LINKWELL_EQ5D_VALUE_SET",
+    "uk-crosswalk-vanhout-2012",
+    {"england-devlin-2018", "uk-crosswalk-vanhout-2012", "uk-rowen-2026"},
+)
+
+
+def _outcome_schedule():
+    from linkwell.outcomes.schedule import DEFAULT_SCHEDULE, parse_schedule
+
+    try:
+        return parse_schedule(env_str("LINKWELL_OUTCOME_SCHEDULE", "") or DEFAULT_SCHEDULE)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"LINKWELL_OUTCOME_SCHEDULE: {exc}") from None
+
+
+# "SWEMWBS,ONS4@baseline:0,follow_up_12w:84,discharge" (format: outcomes/schedule.py)
+LINKWELL_OUTCOME_SCHEDULE = _outcome_schedule()
+# Folder of licensed questionnaire wording (EQ-5D-5L, (S)WEMWBS) the deployment provides;
+# blank = short labels only, answers entered from the licensed paper form.
+LINKWELL_LICENSED_WORDING_DIR = env_str("LINKWELL_LICENSED_WORDING_DIR", "") or ""
 
 LOGGING = {
     "version": 1,

@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
+from linkwell.outcomes.api import MeasurementListView, SelfCompletionLinkCreateView
 from linkwell.people.api import PersonDetailView
 from linkwell.referrals.api import (
     NeedListView,
@@ -34,5 +35,15 @@ urlpatterns = [
     path("self-referrals", SelfReferralCreateView.as_view(), name="self-referral-create"),
     path("needs", NeedListView.as_view(), name="need-list"),
     path("people/<int:person_id>", PersonDetailView.as_view(), name="person-detail"),
+    path(
+        "referrals/<int:referral_id>/measurements",
+        MeasurementListView.as_view(),
+        name="referral-measurements",
+    ),
+    path(
+        "referrals/<int:referral_id>/measurement-links",
+        SelfCompletionLinkCreateView.as_view(),
+        name="referral-measurement-links",
+    ),
     re_path(r"", not_found),
 ]

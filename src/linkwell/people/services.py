@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from linkwell.audit.models import AuditAction
 from linkwell.audit.services import audit_record
-from linkwell.lib.postcode import lookup_area, postcode_district
+from linkwell.geo.services import area_for_postcode
+from linkwell.lib.postcode import postcode_district
 
 from . import validators
 from .models import Consent, Person
@@ -163,7 +164,7 @@ def person_details_clean(details: PersonDetails) -> PersonDetails:
 
 
 def _apply_area(person: Person) -> None:
-    area = lookup_area(person.postcode) if person.postcode else None
+    area = area_for_postcode(person.postcode) if person.postcode else None
     person.postcode_district = postcode_district(person.postcode) if person.postcode else ""
     person.lsoa11 = area.lsoa11 if area else ""
     person.imd_decile = area.imd_decile if area else None

@@ -248,6 +248,22 @@ def referral_submit(
                     method=consent_method,
                     actor=actor,
                 )
+            if source == Source.SELF:
+                # Confirmation to the person, in their language, through the outbox (issue 6).
+                from django.conf import settings
+
+                from linkwell.messaging.services import message_queue
+
+                message_queue(
+                    person=person,
+                    template="referral_received",
+                    personalisation={
+                        "reference": referral.reference,
+                        "service": service.name,
+                        "days": settings.LINKWELL_SELF_REFERRAL_REPLY_DAYS,
+                    },
+                    related=referral,
+                )
             if idempotency_key:
                 IdempotencyRecord.objects.create(
                     scope=idempotency_scope,

@@ -21,6 +21,13 @@ def navigation(request):
         if roles & (LINK_WORKER_ROLES | {Role.REFERRER}):
             add(_("Referrals"), "referrals:list")
             add(_("Make a referral"), "referrals:create")
+        if roles & LINK_WORKER_ROLES:
+            add(_("Calls to make"), "messaging:calls")
+            add(_("Messages not sent"), "messaging:failed")
+            add(_("Measures due"), "outcomes:due")
+        if roles & {Role.PROVIDER, Role.DIRECTORY_EDITOR}:
+            add(_("Directory listings"), "directory:dashboard")
+        add(_("Find community services"), "services:search")
         if user.is_staff:
             items.append(
                 {"label": _("Administration"), "url": reverse("admin:index"), "active": False}

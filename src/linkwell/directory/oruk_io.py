@@ -1,0 +1,1168 @@
+"""Import and export of the directory in Open Referral shape (`linkwell import-oruk`,
+`linkwell export-oruk`).
+
+Reading a source (`read_source`) happens before anything is written: an unreachable feed, a
+response that is not JSON, or JSON of the wrong shape raises `FeedError` and the directory is
+untouched. Writing (`feed_import`) is one transaction; each service is written inside its own
+savepoint, so a bad record is reported (id and reason) and skipped without losing the rest.
+
+Sources:
+- an ORUK / HSDS 3.0 API base URL: every page of `/services` is walked, then each
+  `/services/{id}` is fetched for the full record;
+- an ORUK v1 feed (URL or file) with the Spring `content` / `totalElements` page envelope;
+  v1 records are mapped to HSDS 3.0 names (regular_schedules → schedules,
+  physical_addresses → addresses, service_taxonomys → attributes, eligibilitys → ages…);
+- a JSON file: Linkwell's export, an HSDS 3.0 page (`contents`), a list of services, one
+  service, or a tabular datapackage (`datapackage.json` with CSV resources beside it).
+
+Records are upserted by id. HSDS 3.0 ids are UUIDs; a feed with other ids (common in v1) gets
+a stable UUID derived from the feed and the id, so importing it again updates the same rows.
+Each imported organisation, service and location records where it came from and when
+(`source`, `source_imported_at`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
+
+from linkwell.geo.services import area_for_postcode
+from linkwell.lib.postcode import InvalidPostcode, normalise_postcode
+
+from . import oruk, search
+from .models import (
+    Accessibility,
+    AccessibilityFeature,
+    Address,
+    ApprovalStatus,
+    Attribute,
+    Contact,
+    CostOption,
+    Language,
+    Location,
+    Organization,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceStatus,
+    TargetGroup,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from .selectors import service_public_queryset
+from .vocabulary import LINKWELL_TAXONOMY_ID
+
+FETCH_TIMEOUT = 30
+PAGE_SIZE = 100
+MAX_PAGES = 100_000
+MAX_REPORTED = 200
+_ID_NAMESPACE = uuid.UUID("6f1d8a7c-4b0e-5c39-9a51-0d2e7f3b8c64")
+LINKWELL_EXTENSION = "x_linkwell"
+
+
+class FeedError(Exception):
+    """The source cannot be read as a directory feed; nothing was imported."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class RecordError(ValueError):
+    """One record cannot be imported; it is reported and skipped."""
+
+
+@dataclass
+class Feed:
+    source: str
+    services: list[dict]
+    taxonomies: list[dict] = field(default_factory=list)
+    taxonomy_terms: list[dict] = field(default_factory=list)
+    organizations: list[dict] = field(default_factory=list)
+    # Services listed by the feed whose full record could not be fetched: (id, reason).
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    source: str
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    error_count: int = 0
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return self.error_count
+
+    def add_error(self, record_id: str, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED:
+            self.errors.append((record_id, reason))
+
+
+# ================================================================ reading
+
+
+def _fetch_json(url: str) -> Any:
+    request = urllib.request.Request(  # noqa: S310 - scheme checked by read_source
+        url, headers={"Accept": "application/json", "User-Agent": "Linkwell import-oruk"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        raise FeedError(f"{url} answered HTTP {exc.code}.") from None
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise FeedError(f"Cannot reach {url}: {reason}.") from None
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise FeedError(f"{url} did not answer with JSON.") from None
+
+
+def _page_items(data: Any, where: str) -> tuple[list[dict], str]:
+    if isinstance(data, dict) and isinstance(data.get("contents"), list):
+        return data["contents"], "v3"
+    if isinstance(data, dict) and isinstance(data.get("content"), list):
+        return data["content"], "v1"
+    raise FeedError(
+        f"{where} is not an Open Referral services page: it has no 'contents' (HSDS 3.0) "
+        "or 'content' (ORUK v1) list."
+    )
+
+
+def _is_last_page(data: dict, version: str, page: int, items: list) -> bool:
+    if not items:
+        return True
+    if version == "v3":
+        if data.get("last_page") is True:
+            return True
+        total_pages = data.get("total_pages")
+    else:
+        if data.get("last") is True:
+            return True
+        total_pages = data.get("totalPages")
+    return isinstance(total_pages, int) and page >= total_pages
+
+
+def _read_api(base: str, progress: Callable[[str], None] | None) -> Feed:
+    base = base.rstrip("/")
+    if base.endswith("/services"):
+        base = base[: -len("/services")]
+    listed: list[dict] = []
+    version = "v3"
+    for page in range(1, MAX_PAGES + 1):
+        url = f"{base}/services?{urllib.parse.urlencode({'page': page, 'per_page': PAGE_SIZE})}"
+        data = _fetch_json(url)
+        items, version = _page_items(data, url)
+        listed.extend(items)
+        if progress:
+            progress(f"  … read page {page} ({len(listed):,} services listed)")
+        if _is_last_page(data, version, page, items):
+            break
+    feed = Feed(source=base, services=[])
+    seen: set[str] = set()
+    for position, item in enumerate(listed, start=1):
+        record_id = str(item.get("id", "")) if isinstance(item, dict) else ""
+        if not record_id:
+            feed.unreadable.append(("(no id)", "a listed service has no id"))
+            continue
+        if record_id in seen:
+            feed.unreadable.append((record_id, "duplicate id: the feed lists this service twice"))
+            continue
+        seen.add(record_id)
+        url = f"{base}/services/{urllib.parse.quote(record_id, safe='')}"
+        try:
+            record = _fetch_json(url)
+        except FeedError as exc:
+            if exc.message.startswith("Cannot reach"):
+                raise  # the feed went away: stop, import nothing
+            feed.unreadable.append((record_id, exc.message))
+            continue
+        if not isinstance(record, dict):
+            feed.unreadable.append((record_id, f"{url} is not a service record"))
+            continue
+        feed.services.append(_from_v1(record) if version == "v1" else record)
+        if progress and position % 100 == 0:
+            progress(f"  … fetched {position:,} of {len(listed):,} services")
+    return feed
+
+
+def _read_file(path: Path) -> Feed:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise FeedError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise FeedError(f"{path.name} is not a UTF-8 text file.") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise FeedError(f"{path.name} is not JSON ({exc}).") from None
+    source = str(path.resolve())
+    if isinstance(data, list):
+        return Feed(source=source, services=data)
+    if not isinstance(data, dict):
+        raise FeedError(f"{path.name} is JSON but not a directory feed.")
+    if isinstance(data.get("resources"), list):
+        return _read_datapackage(path, data)
+    if isinstance(data.get("services"), list):
+        return Feed(
+            source=source,
+            services=data["services"],
+            taxonomies=_list(data.get("taxonomies")),
+            taxonomy_terms=_list(data.get("taxonomy_terms")),
+            organizations=_list(data.get("organizations")),
+        )
+    if "contents" in data or "content" in data:
+        items, version = _page_items(data, path.name)
+        return Feed(
+            source=source, services=[_from_v1(i) for i in items] if version == "v1" else items
+        )
+    if "id" in data and "name" in data:
+        return Feed(source=source, services=[data])
+    raise FeedError(
+        f"{path.name} is JSON but not a directory feed: expected a list of services, an HSDS "
+        "page ('contents'), an ORUK v1 page ('content'), a Linkwell export ('services') or a "
+        "datapackage ('resources')."
+    )
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def read_source(source: str, progress: Callable[[str], None] | None = None) -> Feed:
+    """Read everything from a URL or file into memory. Raises FeedError; writes nothing."""
+    scheme = urllib.parse.urlsplit(source).scheme.lower()
+    if scheme in ("http", "https"):
+        return _read_api(source, progress)
+    if scheme and len(scheme) > 1:
+        raise FeedError(f"{source}: only http(s) URLs and files can be imported.")
+    return _read_file(Path(source))
+
+
+# ---------------------------------------------------------------- datapackage (tabular HSDS)
+
+
+def _read_datapackage(path: Path, package: dict) -> Feed:
+    tables: dict[str, list[dict]] = {}
+    for resource in package["resources"]:
+        if not isinstance(resource, dict) or not resource.get("name"):
+            continue
+        if isinstance(resource.get("data"), list):
+            tables[resource["name"]] = resource["data"]
+            continue
+        rel = resource.get("path")
+        if not isinstance(rel, str):
+            continue
+        csv_path = (path.parent / rel).resolve()
+        if not csv_path.is_relative_to(path.parent.resolve()):
+            raise FeedError(f"{path.name}: resource path {rel!r} is outside the package.")
+        if not csv_path.exists():
+            continue  # optional tables may be left out
+        try:
+            with csv_path.open(newline="", encoding="utf-8-sig") as f:
+                tables[resource["name"]] = [
+                    {k: v for k, v in row.items() if v not in ("", None)}
+                    for row in csv.DictReader(f)
+                ]
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise FeedError(f"{csv_path.name} in {path.name} cannot be read ({exc}).") from None
+    if "service" not in tables:
+        raise FeedError(f"{path.name} is a datapackage without a 'service' resource.")
+    return _assemble(str(path.resolve()), tables)
+
+
+def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row.get(key):
+            grouped[row[key]].append(row)
+    return grouped
+
+
+def _assemble(source: str, t: dict[str, list[dict]]) -> Feed:
+    """Nest HSDS tables the way the API nests them."""
+    orgs = {o["id"]: o for o in t.get("organization", []) if o.get("id")}
+    locations = {loc["id"]: loc for loc in t.get("location", []) if loc.get("id")}
+    terms = {term["id"]: term for term in t.get("taxonomy_term", []) if term.get("id")}
+    addresses = _by(t.get("address", []), "location_id")
+    accessibility = _by(t.get("accessibility", []), "location_id")
+    phones_by = {k: _by(t.get("phone", []), k) for k in ("service_id", "location_id", "contact_id")}
+    languages_by = {
+        k: _by(t.get("language", []), k) for k in ("service_id", "location_id", "phone_id")
+    }
+    contacts = _by(t.get("contact", []), "service_id")
+    schedules_by_service = _by(t.get("schedule", []), "service_id")
+    schedules_by_sal = _by(t.get("schedule", []), "service_at_location_id")
+    sals = _by(t.get("service_at_location", []), "service_id")
+    costs = _by(t.get("cost_option", []), "service_id")
+    attributes = _by(t.get("attribute", []), "link_id")
+
+    def phone(p):
+        return {**p, "languages": languages_by["phone_id"].get(p["id"], [])}
+
+    def location(loc_id):
+        loc = dict(locations.get(loc_id, {"id": loc_id}))
+        loc["addresses"] = addresses.get(loc_id, [])
+        loc["accessibility"] = accessibility.get(loc_id, [])
+        loc["languages"] = languages_by["location_id"].get(loc_id, [])
+        loc["phones"] = [phone(p) for p in phones_by["location_id"].get(loc_id, [])]
+        return loc
+
+    def attribute(a):
+        term = terms.get(a.get("taxonomy_term_id", ""))
+        return {**a, "taxonomy_term": term} if term else a
+
+    services = []
+    for s in t["service"]:
+        sid = s.get("id", "")
+        record = dict(s)
+        if s.get("organization_id") in orgs:
+            record["organization"] = orgs[s["organization_id"]]
+        record["schedules"] = [
+            x for x in schedules_by_service.get(sid, []) if not x.get("service_at_location_id")
+        ]
+        record["service_at_locations"] = [
+            {
+                **sal,
+                "location": location(sal.get("location_id", "")),
+                "schedules": schedules_by_sal.get(sal.get("id", ""), []),
+            }
+            for sal in sals.get(sid, [])
+        ]
+        record["languages"] = languages_by["service_id"].get(sid, [])
+        record["cost_options"] = costs.get(sid, [])
+        record["contacts"] = [
+            {**c, "phones": [phone(p) for p in phones_by["contact_id"].get(c.get("id", ""), [])]}
+            for c in contacts.get(sid, [])
+        ]
+        record["phones"] = [
+            phone(p) for p in phones_by["service_id"].get(sid, []) if not p.get("contact_id")
+        ]
+        record["attributes"] = [attribute(a) for a in attributes.get(sid, [])]
+        services.append(record)
+    return Feed(
+        source=source,
+        services=services,
+        taxonomies=t.get("taxonomy", []),
+        taxonomy_terms=list(terms.values()),
+        organizations=list(orgs.values()),
+    )
+
+
+# ---------------------------------------------------------------- ORUK v1 → HSDS 3.0
+
+
+def _from_v1(s: dict) -> dict:
+    """Map an ORUK v1 service record onto HSDS 3.0 names (unknown fields are dropped)."""
+    if not isinstance(s, dict):
+        return s
+    out = {
+        k: s.get(k)
+        for k in (
+            "id",
+            "name",
+            "description",
+            "url",
+            "email",
+            "status",
+            "fees",
+            "accreditations",
+            "assured_date",
+            "attending_type",
+        )
+        if s.get(k) not in (None, "")
+    }
+    if s.get("fees"):
+        out["fees_description"] = s["fees"]
+    org = s.get("organization")
+    if isinstance(org, dict):
+        out["organization"] = {
+            k: org.get(k)
+            for k in ("id", "name", "description", "email", "url", "logo", "uri")
+            if org.get(k)
+        }
+        if org.get("url"):
+            out["organization"]["website"] = org["url"]
+    eligibilities = [e for e in _list(s.get("eligibilitys")) if isinstance(e, dict)]
+    ages = [(e.get("minimum_age"), e.get("maximum_age")) for e in eligibilities]
+    mins = [a for a, _b in ages if isinstance(a, int | float)]
+    maxs = [b for _a, b in ages if isinstance(b, int | float)]
+    if mins:
+        out["minimum_age"] = min(mins)
+    if maxs:
+        out["maximum_age"] = max(maxs)
+    texts = [e.get("eligibility") for e in eligibilities if e.get("eligibility")]
+    if texts:
+        out["eligibility_description"] = "; ".join(texts)
+    out["schedules"] = [_v1_schedule(r) for r in _list(s.get("regular_schedules"))]
+    out["service_at_locations"] = []
+    for sal in _list(s.get("service_at_locations")):
+        loc = sal.get("location") or {}
+        out["service_at_locations"].append(
+            {
+                "id": sal.get("id"),
+                "location": {
+                    "id": loc.get("id"),
+                    "name": loc.get("name"),
+                    "description": loc.get("description"),
+                    "latitude": loc.get("latitude"),
+                    "longitude": loc.get("longitude"),
+                    "addresses": [
+                        {**a, "address_1": a.get("address_1"), "address_type": "physical"}
+                        for a in _list(loc.get("physical_addresses"))
+                    ],
+                    "accessibility": [
+                        {"id": a.get("id"), "description": a.get("accessibility")}
+                        for a in _list(loc.get("accessibility_for_disabilities"))
+                    ],
+                },
+                "schedules": [_v1_schedule(r) for r in _list(sal.get("regular_schedule"))],
+            }
+        )
+    out["languages"] = [
+        {"id": lang.get("id"), "name": lang.get("language")} for lang in _list(s.get("languages"))
+    ]
+    out["cost_options"] = _list(s.get("cost_options"))
+    out["contacts"] = [
+        {
+            "id": c.get("id"),
+            "name": c.get("name"),
+            "title": c.get("title"),
+            "phones": _list(c.get("phones")),
+        }
+        for c in _list(s.get("contacts"))
+    ]
+    out["attributes"] = []
+    for st in _list(s.get("service_taxonomys")):
+        term = st.get("taxonomy") or {}
+        if term.get("id") and term.get("name"):
+            out["attributes"].append(
+                {
+                    "id": st.get("id"),
+                    "taxonomy_term": {
+                        "id": term["id"],
+                        "name": term["name"],
+                        "taxonomy": term.get("vocabulary", ""),
+                        "parent_id": term.get("parent") or None,
+                    },
+                }
+            )
+    return out
+
+
+def _v1_schedule(r: dict) -> dict:
+    keep = ("id", "opens_at", "closes_at", "byday", "bymonthday", "dtstart", "freq", "interval")
+    out = {k: r.get(k) for k in keep if r.get(k) not in (None, "")}
+    out.update({k: r[k] for k in ("valid_from", "valid_to") if r.get(k)})
+    if r.get("description"):
+        out["description"] = r["description"]
+    return out
+
+
+# ================================================================ writing
+
+
+def _child_id(ctx, item: dict, kind: str) -> uuid.UUID:
+    """Nested records are replaced on every import, so one without an id gets a new one."""
+    return ctx.ids(item.get("id"), kind, required=False) or uuid.uuid4()
+
+
+class _Ids:
+    """Feed ids → UUIDs: UUIDs are kept; anything else becomes uuid5(feed, kind, id)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def __call__(self, raw, kind: str, *, required: bool = True) -> uuid.UUID | None:
+        if raw in (None, ""):
+            if required:
+                raise RecordError(f"a {kind} has no id")
+            return None
+        if not isinstance(raw, str | int):
+            raise RecordError(f"a {kind} id must be text")
+        try:
+            return uuid.UUID(str(raw))
+        except ValueError:
+            return uuid.uuid5(_ID_NAMESPACE, f"{self.source}\n{kind}\n{raw}")
+
+
+def _text(record: dict, key: str, limit: int | None = None) -> str:
+    value = record.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float):
+        raise RecordError(f"{key} must be text")
+    value = str(value).strip()
+    if limit and len(value) > limit:
+        raise RecordError(f"{key} is longer than {limit} characters")
+    return value
+
+
+def _int(record: dict, key: str) -> int | None:
+    value = record.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(float(value))
+    except (TypeError, ValueError):
+        raise RecordError(f"{key} {value!r} is not a number") from None
+    if number < 0:
+        raise RecordError(f"{key} must not be negative")
+    return number
+
+
+def _float(record: dict, key: str) -> float | None:
+    value = record.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise RecordError(f"{key} {value!r} is not a number") from None
+
+
+def _date(record: dict, key: str) -> datetime.date | None:
+    value = record.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        parsed = parse_date(str(value)[:10])
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise RecordError(f"{key} {value!r} is not a date")
+    return parsed
+
+
+def _datetime(record: dict, key: str) -> datetime.datetime | None:
+    value = record.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        parsed = parse_datetime(str(value))
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        day = _date(record, key)
+        parsed = datetime.datetime.combine(day, datetime.time())
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _time(record: dict, key: str) -> datetime.time | None:
+    value = record.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        parsed = parse_time(str(value).strip().removesuffix("Z"))
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise RecordError(f"{key} {value!r} is not a time")
+    return parsed.replace(tzinfo=None)
+
+
+_BYDAY_ITEM = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _byday(value: str) -> str:
+    value = value.upper().replace(" ", "")
+    for item in filter(None, value.split(",")):
+        day = item[-2:]
+        prefix = item[:-2]
+        if day not in _BYDAY_ITEM or (prefix and not prefix.lstrip("+-").isdigit()):
+            raise RecordError(f"byday {value!r} is not an RFC 5545 BYDAY list like MO,WE or 1MO")
+    return value
+
+
+def _dicts(record: dict, key: str) -> list[dict]:
+    value = record.get(key)
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise RecordError(f"{key} must be a list of records")
+    return value
+
+
+@dataclass
+class _Context:
+    source: str
+    imported_at: datetime.datetime
+    ids: _Ids
+    publish: bool
+    organizations: dict[str, dict]
+    terms: dict[str, dict]
+    taxonomies: dict[str, dict]
+    features: dict[str, AccessibilityFeature]
+    target_groups: dict[str, TargetGroup]
+    warnings: list = field(default_factory=list)
+    children: set = field(default_factory=set)
+    done_terms: set = field(default_factory=set)
+    done_orgs: set = field(default_factory=set)
+    done_locations: set = field(default_factory=set)
+
+
+def _taxonomy(ctx: _Context, raw_id, name: str = "") -> Taxonomy | None:
+    if raw_id in (None, ""):
+        if not name:
+            return None
+        raw_id = f"name:{name}"
+    tid = ctx.ids(raw_id, "taxonomy")
+    detail = ctx.taxonomies.get(str(raw_id), {})
+    defaults = {
+        "name": _text(detail, "name", 255) or name or "Imported taxonomy",
+        "description": _text(detail, "description"),
+        "uri": _text(detail, "uri", 500),
+        "version": _text(detail, "version", 50),
+    }
+    existing = Taxonomy.objects.filter(pk=tid).first()
+    if existing is None:
+        return Taxonomy.objects.create(id=tid, **defaults)
+    if detail:
+        for key, value in defaults.items():
+            setattr(existing, key, value)
+        existing.save()
+    return existing
+
+
+def _term(ctx: _Context, raw: dict | None, raw_id) -> TaxonomyTerm:
+    raw_id = raw_id or (raw or {}).get("id")
+    detail = raw if raw and raw.get("name") else ctx.terms.get(str(raw_id))
+    tid = ctx.ids(raw_id, "taxonomy term")
+    if tid in ctx.done_terms:
+        return TaxonomyTerm.objects.get(pk=tid)
+    existing = TaxonomyTerm.objects.filter(pk=tid).first()
+    if detail is None:
+        if existing is None:
+            raise RecordError(
+                f"taxonomy term {raw_id} is not known and the feed does not describe it"
+            )
+        return existing
+    name = _text(detail, "name", 255)
+    if not name:
+        raise RecordError(f"taxonomy term {raw_id} has no name")
+    taxonomy = _taxonomy(ctx, detail.get("taxonomy_id"), _text(detail, "taxonomy", 255))
+    parent_id = ctx.ids(detail.get("parent_id"), "taxonomy term", required=False)
+    if parent_id and not TaxonomyTerm.objects.filter(pk=parent_id).exists():
+        parent_detail = ctx.terms.get(str(detail.get("parent_id")))
+        parent_id = _term(ctx, parent_detail, detail.get("parent_id")).pk if parent_detail else None
+    values = {
+        "code": _text(detail, "code", 100),
+        "name": name,
+        "description": _text(detail, "description"),
+        "taxonomy": taxonomy,
+        "parent_id": parent_id,
+        "language": _text(detail, "language", 35),
+        "term_uri": _text(detail, "term_uri", 500),
+    }
+    if existing is not None and existing.taxonomy_id == LINKWELL_TAXONOMY_ID:
+        # A term Linkwell ships: its vocabulary row (translated in code) stays as it is.
+        ctx.done_terms.add(tid)
+        return existing
+    term, _ = TaxonomyTerm.objects.update_or_create(id=tid, defaults=values)
+    ctx.done_terms.add(tid)
+    return term
+
+
+def _organization(ctx: _Context, record: dict) -> Organization:
+    org = record.get("organization")
+    raw_id = (org or {}).get("id") or record.get("organization_id")
+    if not raw_id:
+        raise RecordError("organization is missing (no organization or organization_id)")
+    if not isinstance(org, dict) or not org.get("name"):
+        org = ctx.organizations.get(str(raw_id)) or org
+    oid = ctx.ids(raw_id, "organization")
+    if oid in ctx.done_orgs:
+        return Organization.objects.get(pk=oid)
+    if not isinstance(org, dict) or not org.get("name"):
+        existing = Organization.objects.filter(pk=oid).first()
+        if existing is None:
+            raise RecordError(f"organization {raw_id} is not described in the feed")
+        return existing
+    values = {
+        "name": _text(org, "name", 255),
+        "alternate_name": _text(org, "alternate_name", 255),
+        "description": _text(org, "description"),
+        "email": _text(org, "email", 254),
+        "website": _text(org, "website", 500),
+        "uri": _text(org, "uri", 500),
+        "legal_status": _text(org, "legal_status", 200),
+        "logo": _text(org, "logo", 500),
+        "source": ctx.source[:500],
+        "source_imported_at": ctx.imported_at,
+    }
+    organization, _ = Organization.objects.update_or_create(id=oid, defaults=values)
+    ctx.done_orgs.add(oid)
+    return organization
+
+
+def _shared_child(ctx, model, pk: uuid.UUID, owner: dict, fields: dict):
+    """Create a language or phone; one already written by this import (HSDS tables may link
+    the same row to a service and a location) just gains the new owner."""
+    key = (model.__name__, pk)
+    if key in ctx.children:
+        obj = model.objects.get(pk=pk)
+        for name, value in owner.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=list(owner))
+        return obj, False
+    ctx.children.add(key)
+    return model.objects.create(id=pk, **owner, **fields), True
+
+
+def _languages(ctx, items, **owner) -> None:
+    for lang in items:
+        _shared_child(
+            ctx,
+            Language,
+            _child_id(ctx, lang, "language"),
+            owner,
+            {
+                "name": _text(lang, "name", 100),
+                "code": _text(lang, "code", 10),
+                "note": _text(lang, "note", 255),
+            },
+        )
+
+
+def _phones(ctx, items, **owner) -> None:
+    for p in items:
+        number = _text(p, "number", 50)
+        if not number:
+            raise RecordError("a phone has no number")
+        phone, created = _shared_child(
+            ctx,
+            Phone,
+            _child_id(ctx, p, "phone"),
+            owner,
+            {
+                "number": number,
+                "extension": _int(p, "extension"),
+                "type": _text(p, "type", 20),
+                "description": _text(p, "description"),
+            },
+        )
+        if created:
+            _languages(ctx, _dicts(p, "languages"), phone=phone)
+
+
+def _contacts(ctx, items, **owner) -> None:
+    for c in items:
+        contact = Contact.objects.create(
+            id=_child_id(ctx, c, "contact"),
+            name=_text(c, "name", 255),
+            title=_text(c, "title", 255),
+            department=_text(c, "department", 255),
+            email=_text(c, "email", 254),
+            **owner,
+        )
+        _phones(ctx, _dicts(c, "phones"), contact=contact)
+
+
+def _schedule(ctx, item: dict, *, service, service_at_location=None) -> None:
+    opens_at, closes_at = _time(item, "opens_at"), _time(item, "closes_at")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise RecordError(f"a schedule closes ({closes_at}) before it opens ({opens_at})")
+    attending_type, notes = _text(item, "attending_type"), _text(item, "notes")
+    if len(attending_type) > 50:
+        # Linkwell keeps a short attending type; a sentence is kept in the notes instead.
+        notes, attending_type = "\n".join(filter(None, [attending_type, notes])), ""
+    freq = _text(item, "freq").upper()
+    if freq and freq not in Schedule.Freq.values:
+        raise RecordError(f"schedule freq {freq!r} is not WEEKLY or MONTHLY")
+    Schedule.objects.create(
+        id=_child_id(ctx, item, "schedule"),
+        service=service,
+        service_at_location=service_at_location,
+        location=service_at_location.location if service_at_location else None,
+        valid_from=_date(item, "valid_from"),
+        valid_to=_date(item, "valid_to"),
+        dtstart=_date(item, "dtstart"),
+        timezone=item.get("timezone") if isinstance(item.get("timezone"), int) else None,
+        until=_date(item, "until"),
+        count=_int(item, "count"),
+        wkst=_text(item, "wkst", 2),
+        freq=freq,
+        interval=_int(item, "interval"),
+        byday=_byday(_text(item, "byday", 50)),
+        byweekno=_text(item, "byweekno", 100),
+        bymonthday=_text(item, "bymonthday", 100),
+        byyearday=_text(item, "byyearday", 100),
+        description=_text(item, "description"),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        schedule_link=_text(item, "schedule_link", 500),
+        attending_type=attending_type,
+        notes=notes,
+    )
+
+
+def _location(ctx: _Context, loc: dict, features: dict[str, str]) -> Location:
+    lid = ctx.ids(loc.get("id"), "location")
+    if lid in ctx.done_locations:
+        return Location.objects.get(pk=lid)
+    addresses = _dicts(loc, "addresses")
+    postcode = ""
+    for a in addresses:
+        try:
+            postcode = normalise_postcode(_text(a, "postal_code"))
+            break
+        except InvalidPostcode:
+            continue
+    lat, long = _float(loc, "latitude"), _float(loc, "longitude")
+    if (lat is None) != (long is None) or (
+        lat is not None and not (-90 <= lat <= 90 and -180 <= long <= 180)
+    ):
+        # Keep the listing: place it by its postcode instead of impossible coordinates.
+        ctx.warnings.append(
+            (str(loc.get("id")), f"location coordinates {lat}, {long} ignored (not a place)")
+        )
+        lat = long = None
+    area = area_for_postcode(postcode) if postcode else None
+    location_type = _text(loc, "location_type") or Location.LocationType.PHYSICAL
+    if location_type not in Location.LocationType.values:
+        raise RecordError(f"location_type {location_type!r} is not physical, postal or virtual")
+    values = {
+        "location_type": location_type,
+        "organization": Organization.objects.filter(
+            pk=ctx.ids(loc.get("organization_id"), "organization", required=False)
+        ).first()
+        if loc.get("organization_id")
+        else None,
+        "url": _text(loc, "url", 500),
+        "name": _text(loc, "name", 255),
+        "alternate_name": _text(loc, "alternate_name", 255),
+        "description": _text(loc, "description"),
+        "transportation": _text(loc, "transportation"),
+        "latitude": lat if lat is not None else (area.lat if area else None),
+        "longitude": long if long is not None else (area.long if area else None),
+        "external_identifier": _text(loc, "external_identifier", 255),
+        "external_identifier_type": _text(loc, "external_identifier_type", 255),
+        "postcode": postcode,
+        "lsoa11": area.lsoa11 if area else "",
+        "imd_decile": area.imd_decile if area else None,
+        "source": ctx.source[:500],
+        "source_imported_at": ctx.imported_at,
+    }
+    location, _ = Location.objects.update_or_create(id=lid, defaults=values)
+    location.addresses.all().delete()
+    location.accessibility.all().delete()
+    location.languages.all().delete()
+    location.phones.all().delete()
+    for a in addresses:
+        address_type = _text(a, "address_type") or Location.LocationType.PHYSICAL
+        Address.objects.create(
+            id=_child_id(ctx, a, "address"),
+            location=location,
+            attention=_text(a, "attention", 255),
+            address_1=_text(a, "address_1", 255),
+            address_2=_text(a, "address_2", 255),
+            city=_text(a, "city", 255),
+            region=_text(a, "region", 255),
+            state_province=_text(a, "state_province", 255),
+            postal_code=_text(a, "postal_code", 8),
+            country=(_text(a, "country", 2) or "GB").upper(),
+            address_type=address_type
+            if address_type in Location.LocationType.values
+            else "physical",
+        )
+    for item in _dicts(loc, "accessibility"):
+        aid = _child_id(ctx, item, "accessibility")
+        Accessibility.objects.create(
+            id=aid,
+            location=location,
+            description=_text(item, "description"),
+            details=_text(item, "details"),
+            url=_text(item, "url", 500),
+            feature=ctx.features.get(features.get(str(aid), "")),
+        )
+    _languages(ctx, _dicts(loc, "languages"), location=location)
+    _phones(ctx, _dicts(loc, "phones"), location=location)
+    ctx.done_locations.add(lid)
+    return location
+
+
+SERVICE_TEXT_FIELDS = {
+    "alternate_name": 255,
+    "description": None,
+    "url": 500,
+    "email": 254,
+    "interpretation_services": None,
+    "application_process": None,
+    "fees_description": None,
+    "wait_time": 255,
+    "fees": 255,
+    "accreditations": None,
+    "eligibility_description": None,
+    "assurer_email": 254,
+    "licenses": None,
+    "alert": None,
+}
+
+
+def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
+    sid = ctx.ids(record.get("id"), "service")
+    name = _text(record, "name", 255)
+    if not name:
+        raise RecordError("name is missing")
+    status = _text(record, "status").lower()
+    if not status:
+        raise RecordError("status is missing")
+    if status not in ServiceStatus.values:
+        raise RecordError(f"status {status!r} is not one of {', '.join(ServiceStatus.values)}")
+    minimum_age, maximum_age = _int(record, "minimum_age"), _int(record, "maximum_age")
+    if minimum_age is not None and maximum_age is not None and minimum_age > maximum_age:
+        raise RecordError(f"minimum_age {minimum_age} is more than maximum_age {maximum_age}")
+    organization = _organization(ctx, record)
+    extension = (
+        record.get(LINKWELL_EXTENSION) if isinstance(record.get(LINKWELL_EXTENSION), dict) else {}
+    )
+    assured = _date(record, "assured_date")
+    values: dict[str, Any] = {k: _text(record, k, n) for k, n in SERVICE_TEXT_FIELDS.items()}
+    values.update(
+        organization=organization,
+        name=name,
+        status=status,
+        minimum_age=minimum_age,
+        maximum_age=maximum_age,
+        assured_date=assured,
+        last_modified=_datetime(record, "last_modified") or ctx.imported_at,
+        source=ctx.source[:500],
+        source_imported_at=ctx.imported_at,
+    )
+    places = extension.get("places_per_session")
+    if extension:
+        values.update(
+            accepts_referrals=bool(extension.get("accepts_referrals")),
+            places_per_session=places if isinstance(places, int) and places >= 0 else None,
+            culturally_specific_notes=_text(extension, "culturally_specific_notes"),
+        )
+    existing = Service.objects.filter(pk=sid).first()
+    created = existing is None
+    if created:
+        verified = _datetime(extension, "last_verified_at") if extension else None
+        if verified is None and assured:
+            verified = timezone.make_aware(datetime.datetime.combine(assured, datetime.time()))
+        service = Service.objects.create(
+            id=sid,
+            approval_status=ApprovalStatus.PUBLISHED if ctx.publish else ApprovalStatus.PENDING,
+            last_verified_at=verified,
+            **values,
+        )
+    else:
+        service = existing
+        for key, value in values.items():
+            setattr(service, key, value)
+        service.save()
+        # Replace what the feed nests under the service; locations are shared and upserted.
+        Attribute.objects.filter(link_entity="service", link_id=sid).delete()
+        Schedule.objects.filter(service=service).delete()
+        service.service_at_locations.all().delete()
+        service.contacts.all().delete()
+        service.phones.all().delete()
+        service.cost_options.all().delete()
+        service.languages.all().delete()
+    if extension:
+        codes = [c for c in _list(extension.get("target_groups")) if c in ctx.target_groups]
+        service.target_groups.set([ctx.target_groups[c] for c in codes])
+    features = extension.get("accessibility_features") or {}
+    for item in _dicts(record, "schedules"):
+        _schedule(ctx, item, service=service)
+    for sal in _dicts(record, "service_at_locations"):
+        loc = sal.get("location")
+        if not isinstance(loc, dict) or not loc.get("id"):
+            raise RecordError("a service_at_location has no location")
+        location = _location(ctx, loc, features if isinstance(features, dict) else {})
+        service_at_location = ServiceAtLocation.objects.create(
+            id=_child_id(ctx, sal, "service at location"),
+            service=service,
+            location=location,
+            description=_text(sal, "description"),
+        )
+        for item in _dicts(sal, "schedules"):
+            _schedule(ctx, item, service=service, service_at_location=service_at_location)
+        _contacts(ctx, _dicts(sal, "contacts"), service_at_location=service_at_location)
+        _phones(ctx, _dicts(sal, "phones"), service_at_location=service_at_location)
+    _languages(ctx, _dicts(record, "languages"), service=service)
+    for c in _dicts(record, "cost_options"):
+        try:
+            amount = None if c.get("amount") in (None, "") else Decimal(str(c["amount"]))
+        except InvalidOperation:
+            raise RecordError(f"cost option amount {c.get('amount')!r} is not a number") from None
+        if amount is not None and amount < 0:
+            raise RecordError("a cost option amount is negative")
+        CostOption.objects.create(
+            id=_child_id(ctx, c, "cost option"),
+            service=service,
+            valid_from=_date(c, "valid_from"),
+            valid_to=_date(c, "valid_to"),
+            option=_text(c, "option", 255),
+            currency=(_text(c, "currency", 3) or "GBP").upper(),
+            amount=amount,
+            amount_description=_text(c, "amount_description", 255),
+        )
+    _contacts(ctx, _dicts(record, "contacts"), service=service)
+    _phones(ctx, _dicts(record, "phones"), service=service)
+    seen_terms = set()
+    for a in _dicts(record, "attributes"):
+        term = _term(ctx, a.get("taxonomy_term"), a.get("taxonomy_term_id"))
+        if term.pk in seen_terms:
+            continue
+        seen_terms.add(term.pk)
+        Attribute.objects.create(
+            id=_child_id(ctx, a, "attribute"),
+            link_id=service.pk,
+            link_type=_text(a, "link_type", 50),
+            link_entity="service",
+            taxonomy_term=term,
+            value=_text(a, "value", 255),
+        )
+    return service, created
+
+
+def feed_import(
+    feed: Feed, *, publish: bool = True, progress: Callable[[ImportReport], None] | None = None
+) -> ImportReport:
+    """Upsert every readable service of `feed` in one transaction (see the module docstring)."""
+    report = ImportReport(source=feed.source)
+    for record_id, reason in feed.unreadable:
+        report.read += 1
+        report.add_error(record_id, reason)
+    ctx = _Context(
+        source=feed.source,
+        imported_at=timezone.now(),
+        ids=_Ids(feed.source),
+        publish=publish,
+        organizations={str(o.get("id")): o for o in feed.organizations if isinstance(o, dict)},
+        terms={str(t.get("id")): t for t in feed.taxonomy_terms if isinstance(t, dict)},
+        taxonomies={str(t.get("id")): t for t in feed.taxonomies if isinstance(t, dict)},
+        features={f.code: f for f in AccessibilityFeature.objects.all()},
+        target_groups={g.code: g for g in TargetGroup.objects.all()},
+    )
+    seen: set[uuid.UUID] = set()
+    imported: list[uuid.UUID] = []
+    with transaction.atomic():
+        for record in feed.services:
+            report.read += 1
+            record_id = str(record.get("id", "")) if isinstance(record, dict) else ""
+            try:
+                if not isinstance(record, dict):
+                    raise RecordError("is not a JSON object")
+                sid = ctx.ids(record.get("id"), "service")
+                if sid in seen:
+                    raise RecordError("duplicate id: the feed has this service more than once")
+                seen.add(sid)
+                # The caches of rows written in this savepoint must not outlive it.
+                done = (set(ctx.done_terms), set(ctx.done_orgs), set(ctx.done_locations))
+                ctx.children = set()
+                try:
+                    with transaction.atomic():
+                        service, created = _service(ctx, record)
+                except Exception:
+                    ctx.done_terms, ctx.done_orgs, ctx.done_locations = done
+                    raise
+            except RecordError as exc:
+                report.add_error(record_id or "(no id)", str(exc))
+            except (IntegrityError, DatabaseError) as exc:
+                first_line = (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                )
+                report.add_error(record_id or "(no id)", f"rejected by the database: {first_line}")
+            else:
+                imported.append(service.pk)
+                report.created += created
+                report.updated += not created
+            if progress:
+                progress(report)
+        search.index_services(imported)
+    report.warnings = ctx.warnings[:MAX_REPORTED]
+    return report
+
+
+# ================================================================ export
+
+
+def export_records(batch: int = 500) -> Iterator[dict]:
+    """Published services, fully nested, with Linkwell's own fields in `x_linkwell`."""
+    ids = list(service_public_queryset().order_by("name", "id").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        services = oruk.with_oruk_details(Service.objects.filter(pk__in=chunk)).prefetch_related(
+            "target_groups"
+        )
+        by_id = {s.pk: s for s in services}
+        ordered = [by_id[i] for i in chunk]
+        for service, data in zip(ordered, oruk.services_full(ordered), strict=True):
+            features = {
+                str(a.pk): a.feature.code
+                for sal in service.service_at_locations.all()
+                for a in sal.location.accessibility.all()
+                if a.feature_id
+            }
+            data[LINKWELL_EXTENSION] = {
+                "accepts_referrals": service.accepts_referrals,
+                "places_per_session": service.places_per_session,
+                "target_groups": sorted(g.code for g in service.target_groups.all()),
+                "culturally_specific_notes": service.culturally_specific_notes,
+                "last_verified_at": service.last_verified_at.isoformat()
+                if service.last_verified_at
+                else None,
+                "accessibility_features": features,
+            }
+            yield data
+
+
+def export_to(path: Path, progress: Callable[[int], None] | None = None) -> int:
+    """Write the published directory as HSDS JSON; returns the number of services."""
+    taxonomies = [oruk.taxonomy_dict(t) for t in Taxonomy.objects.order_by("name", "id")]
+    terms = [
+        oruk.taxonomy_term_dict(t)
+        for t in TaxonomyTerm.objects.select_related("taxonomy").order_by("name", "id")
+    ]
+    org_ids = service_public_queryset().values("organization_id")
+    organizations = [
+        oruk.organization_dict(o)
+        for o in Organization.objects.filter(pk__in=org_ids).order_by("name", "id")
+    ]
+    count = 0
+    tmp = path.with_name(path.name + ".partial")
+    with tmp.open("w", encoding="utf-8") as f:
+        head = {
+            "version": oruk.VERSION,
+            "profile": oruk.PROFILE_URL,
+            "exported_at": timezone.now().isoformat(),
+            "taxonomies": taxonomies,
+            "taxonomy_terms": terms,
+            "organizations": organizations,
+        }
+        f.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "services": [\n')
+        for record in export_records():
+            f.write(("" if count == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
+            count += 1
+            if progress and count % 1000 == 0:
+                progress(count)
+        f.write("\n ]\n}\n")
+    tmp.replace(path)
+    return count

@@ -1,0 +1,371 @@
+"""Message bodies, per template and language. Plain and short: a text should fit few segments.
+
+These are message bodies sent to a person in *their* language, not interface strings, so they
+live here as data rather than in .po files. Placeholders use Notify's ((name)) form. Every
+person-facing template has English; a missing language falls back to English and the message
+is flagged to staff (see services.render_message).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PLACEHOLDER = re.compile(r"\(\(([a-z_]+)\)\)")
+
+PERSON_LANGUAGES = ("en", "ar", "ur", "fa", "pl", "uk", "ro", "so", "bn", "cy")
+
+# code -> language -> (subject, body)
+TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "referral_received": {
+        "en": (
+            "We got your request for support",
+            "Hello ((name)). ((service)) has your request for support. Your reference is "
+            "((reference)). A link worker will contact you within ((days)) working days.",
+        ),
+        "ar": (
+            "وصلنا طلبك للحصول على الدعم",
+            "مرحبًا ((name)). وصل طلبك للحصول على الدعم إلى ((service)). رقمك المرجعي هو "
+            "((reference)). سيتواصل معك منسّق الدعم خلال ((days)) أيام عمل.",
+        ),
+        "ur": (
+            "ہمیں آپ کی مدد کی درخواست مل گئی ہے",
+            "ہیلو ((name))۔ ((service)) کو آپ کی مدد کی درخواست مل گئی ہے۔ آپ کا حوالہ نمبر "
+            "((reference)) ہے۔ ایک لنک ورکر ((days)) کاروباری دنوں کے اندر آپ سے رابطہ کرے گا۔",
+        ),
+        "fa": (
+            "درخواست شما برای کمک به دست ما رسید",
+            "سلام ((name)). درخواست شما برای کمک به ((service)) رسید. شماره پیگیری شما "
+            "((reference)) است. یک هماهنگ‌کننده حمایت ظرف ((days)) روز کاری با شما تماس می‌گیرد.",
+        ),
+        "pl": (
+            "Otrzymaliśmy Twoją prośbę o wsparcie",
+            "Dzień dobry ((name)). Otrzymaliśmy Twoją prośbę o wsparcie w ((service)). Twój numer "
+            "referencyjny to ((reference)). Koordynator wsparcia skontaktuje się z Tobą w ciągu "
+            "((days)) dni roboczych.",
+        ),
+        "uk": (
+            "Ми отримали ваш запит на підтримку",
+            "Вітаємо, ((name)). Ми отримали ваш запит на підтримку в ((service)). Ваш номер "
+            "звернення: ((reference)). Координатор підтримки зв'яжеться з вами протягом "
+            "((days)) робочих днів.",
+        ),
+        "ro": (
+            "Am primit cererea dumneavoastră de sprijin",
+            "Bună ziua, ((name)). Am primit cererea dumneavoastră de sprijin la ((service)). "
+            "Numărul de referință este ((reference)). Un coordonator de sprijin vă va contacta "
+            "în ((days)) zile lucrătoare.",
+        ),
+        "so": (
+            "Waxaan helnay codsigaaga taageerada",
+            "Salaan ((name)). ((service)) waxay heshay codsigaaga taageerada. Lambarkaaga "
+            "tixraaca waa ((reference)). Shaqaale isku xire ayaa kula soo xiriiri doona "
+            "((days)) maalmood oo shaqo gudahood.",
+        ),
+        "bn": (
+            "আমরা আপনার সহায়তার অনুরোধ পেয়েছি",
+            "হ্যালো ((name))। ((service)) আপনার সহায়তার অনুরোধ পেয়েছে। আপনার রেফারেন্স নম্বর "
+            "((reference))। একজন লিঙ্ক ওয়ার্কার ((days)) কার্যদিবসের মধ্যে আপনার সাথে যোগাযোগ করবেন।",
+        ),
+        "cy": (
+            "Rydyn ni wedi cael eich cais am gymorth",
+            "Helo ((name)). Mae ((service)) wedi cael eich cais am gymorth. Eich cyfeirnod yw "
+            "((reference)). Bydd gweithiwr cyswllt yn cysylltu â chi o fewn ((days)) diwrnod gwaith.",
+        ),
+    },
+    "appointment_reminder": {
+        "en": (
+            "Reminder: your appointment",
+            "Hello ((name)). A reminder of your appointment with your link worker on ((date)) at "
+            "((time)), at ((place)). If you cannot come, please call ((phone)).",
+        ),
+        "ar": (
+            "تذكير: موعدك",
+            "مرحبًا ((name)). نذكّرك بموعدك مع منسّق الدعم يوم ((date)) الساعة ((time)) في "
+            "((place)). إذا لم تستطع الحضور، يرجى الاتصال على ((phone)).",
+        ),
+        "ur": (
+            "یاد دہانی: آپ کی ملاقات",
+            "ہیلو ((name))۔ یاد دہانی: ((date)) کو ((time)) بجے ((place)) میں آپ کی لنک ورکر "
+            "سے ملاقات ہے۔ اگر آپ نہیں آ سکتے تو براہ کرم ((phone)) پر کال کریں۔",
+        ),
+        "fa": (
+            "یادآوری: قرار ملاقات شما",
+            "سلام ((name)). یادآوری قرار ملاقات شما با هماهنگ‌کننده حمایت در تاریخ ((date)) "
+            "ساعت ((time)) در ((place)). اگر نمی‌توانید بیایید، لطفاً با ((phone)) تماس بگیرید.",
+        ),
+        "pl": (
+            "Przypomnienie o spotkaniu",
+            "Dzień dobry ((name)). Przypominamy o spotkaniu z koordynatorem wsparcia ((date)) o "
+            "((time)), miejsce: ((place)). Jeśli nie możesz przyjść, zadzwoń pod numer ((phone)).",
+        ),
+        "uk": (
+            "Нагадування про зустріч",
+            "Вітаємо, ((name)). Нагадуємо про вашу зустріч з координатором підтримки ((date)) о "
+            "((time)), місце: ((place)). Якщо ви не можете прийти, зателефонуйте за номером "
+            "((phone)).",
+        ),
+        "ro": (
+            "Memento: programarea dumneavoastră",
+            "Bună ziua, ((name)). Vă reamintim de întâlnirea cu coordonatorul de sprijin pe "
+            "((date)) la ora ((time)), la ((place)). Dacă nu puteți veni, sunați la ((phone)).",
+        ),
+        "so": (
+            "Xusuusin: ballantaada",
+            "Salaan ((name)). Waa xusuusin ballantaada aad la leedahay shaqaalaha isku xiraha "
+            "((date)) saacadda ((time)), goobta ((place)). Haddii aadan iman karin, fadlan wac "
+            "((phone)).",
+        ),
+        "bn": (
+            "মনে করিয়ে দেওয়া: আপনার অ্যাপয়েন্টমেন্ট",
+            "হ্যালো ((name))। মনে করিয়ে দিচ্ছি, ((date)) তারিখে ((time)) সময়ে ((place))-এ আপনার "
+            "লিঙ্ক ওয়ার্কারের সাথে অ্যাপয়েন্টমেন্ট আছে। আসতে না পারলে দয়া করে ((phone)) নম্বরে ফোন করুন।",
+        ),
+        "cy": (
+            "Nodyn atgoffa: eich apwyntiad",
+            "Helo ((name)). Nodyn i'ch atgoffa am eich apwyntiad gyda'ch gweithiwr cyswllt ar "
+            "((date)) am ((time)), yn ((place)). Os na allwch ddod, ffoniwch ((phone)).",
+        ),
+    },
+    "social_prescription": {
+        "en": (
+            "Your social prescription",
+            "Hello ((name)). As you agreed with your link worker, here is the activity for you: "
+            "((activity)). If you have questions, please call ((phone)).",
+        ),
+        "ar": (
+            "وصفتك الاجتماعية",
+            "مرحبًا ((name)). كما اتفقت مع منسّق الدعم، هذا هو النشاط المقترح لك: ((activity)). "
+            "إذا كانت لديك أسئلة، يرجى الاتصال على ((phone)).",
+        ),
+        "ur": (
+            "آپ کا سوشل پریسکرپشن",
+            "ہیلو ((name))۔ جیسا کہ آپ نے اپنے لنک ورکر سے طے کیا، آپ کے لیے یہ سرگرمی ہے: "
+            "((activity))۔ اگر آپ کے کوئی سوالات ہوں تو براہ کرم ((phone)) پر کال کریں۔",
+        ),
+        "fa": (
+            "نسخه اجتماعی شما",
+            "سلام ((name)). همان‌طور که با هماهنگ‌کننده حمایت توافق کردید، این فعالیت برای شماست: "
+            "((activity)). اگر سؤالی دارید، لطفاً با ((phone)) تماس بگیرید.",
+        ),
+        "pl": (
+            "Twoja recepta społeczna",
+            "Dzień dobry ((name)). Zgodnie z ustaleniami z koordynatorem wsparcia proponujemy "
+            "Ci: ((activity)). Jeśli masz pytania, zadzwoń pod numer ((phone)).",
+        ),
+        "uk": (
+            "Ваш соціальний рецепт",
+            "Вітаємо, ((name)). Як ви домовилися з координатором підтримки, ось заняття для вас: "
+            "((activity)). Якщо маєте запитання, зателефонуйте за номером ((phone)).",
+        ),
+        "ro": (
+            "Prescripția dumneavoastră socială",
+            "Bună ziua, ((name)). Așa cum ați stabilit cu coordonatorul de sprijin, iată "
+            "activitatea pentru dumneavoastră: ((activity)). Dacă aveți întrebări, sunați la "
+            "((phone)).",
+        ),
+        "so": (
+            "Qorshahaaga taageerada bulshada",
+            "Salaan ((name)). Sidii aad ku heshiiseen shaqaalaha isku xiraha, tani waa hawsha "
+            "laguu soo jeediyay: ((activity)). Haddii aad su'aalo qabto, fadlan wac ((phone)).",
+        ),
+        "bn": (
+            "আপনার সোশ্যাল প্রেসক্রিপশন",
+            "হ্যালো ((name))। আপনার লিঙ্ক ওয়ার্কারের সাথে যেমন ঠিক হয়েছে, আপনার জন্য এই কার্যক্রম: "
+            "((activity))। কোনো প্রশ্ন থাকলে দয়া করে ((phone)) নম্বরে ফোন করুন।",
+        ),
+        "cy": (
+            "Eich presgripsiwn cymdeithasol",
+            "Helo ((name)). Fel y cytunoch gyda'ch gweithiwr cyswllt, dyma'r gweithgaredd i chi: "
+            "((activity)). Os oes gennych gwestiynau, ffoniwch ((phone)).",
+        ),
+    },
+    "session_reminder": {
+        "en": (
+            "Reminder: your session tomorrow",
+            "Hello ((name)). Reminder: ((activity)) is tomorrow, ((date)) at ((time)), at "
+            "((place)). If you cannot go, please call ((phone)).",
+        ),
+        "ar": (
+            "تذكير: جلستك غدًا",
+            "مرحبًا ((name)). تذكير: ((activity)) غدًا، ((date)) الساعة ((time))، في ((place)). "
+            "إذا لم تستطع الذهاب، يرجى الاتصال على ((phone)).",
+        ),
+        "ur": (
+            "یاد دہانی: کل آپ کا سیشن",
+            "ہیلو ((name))۔ یاد دہانی: ((activity)) کل ہے، ((date)) کو ((time)) بجے، ((place)) "
+            "میں۔ اگر آپ نہیں جا سکتے تو براہ کرم ((phone)) پر کال کریں۔",
+        ),
+        "fa": (
+            "یادآوری: جلسه فردای شما",
+            "سلام ((name)). یادآوری: ((activity)) فردا است، ((date)) ساعت ((time))، در ((place)). "
+            "اگر نمی‌توانید بروید، لطفاً با ((phone)) تماس بگیرید.",
+        ),
+        "pl": (
+            "Przypomnienie: jutrzejsze zajęcia",
+            "Dzień dobry ((name)). Przypominamy: ((activity)) jutro, ((date)) o ((time)), "
+            "miejsce: ((place)). Jeśli nie możesz przyjść, zadzwoń pod numer ((phone)).",
+        ),
+        "uk": (
+            "Нагадування: ваше заняття завтра",
+            "Вітаємо, ((name)). Нагадуємо: ((activity)) завтра, ((date)) о ((time)), місце: "
+            "((place)). Якщо ви не можете прийти, зателефонуйте за номером ((phone)).",
+        ),
+        "ro": (
+            "Memento: sesiunea de mâine",
+            "Bună ziua, ((name)). Vă reamintim: ((activity)) are loc mâine, ((date)) la ora "
+            "((time)), la ((place)). Dacă nu puteți merge, sunați la ((phone)).",
+        ),
+        "so": (
+            "Xusuusin: kulankaaga berri",
+            "Salaan ((name)). Xusuusin: ((activity)) waa berri, ((date)) saacadda ((time)), "
+            "goobta ((place)). Haddii aadan tegi karin, fadlan wac ((phone)).",
+        ),
+        "bn": (
+            "মনে করিয়ে দেওয়া: আগামীকাল আপনার সেশন",
+            "হ্যালো ((name))। মনে করিয়ে দিচ্ছি: ((activity)) আগামীকাল, ((date)) তারিখে ((time)) "
+            "সময়ে, ((place))-এ। যেতে না পারলে দয়া করে ((phone)) নম্বরে ফোন করুন।",
+        ),
+        "cy": (
+            "Nodyn atgoffa: eich sesiwn yfory",
+            "Helo ((name)). Nodyn atgoffa: mae ((activity)) yfory, ((date)) am ((time)), yn "
+            "((place)). Os na allwch fynd, ffoniwch ((phone)).",
+        ),
+    },
+    "questionnaire_link": {
+        "en": (
+            "How are you feeling?",
+            "Hello ((name)). Please tell us how you are feeling. It takes about 5 minutes: "
+            "((link))",
+        ),
+        "ar": (
+            "كيف تشعر؟",
+            "مرحبًا ((name)). يرجى إخبارنا كيف تشعر. يستغرق ذلك حوالي 5 دقائق: ((link))",
+        ),
+        "ur": (
+            "آپ کیسا محسوس کر رہے ہیں؟",
+            "ہیلو ((name))۔ براہ کرم ہمیں بتائیں کہ آپ کیسا محسوس کر رہے ہیں۔ اس میں تقریباً 5 منٹ "
+            "لگتے ہیں: ((link))",
+        ),
+        "fa": (
+            "حال شما چطور است؟",
+            "سلام ((name)). لطفاً به ما بگویید حالتان چطور است. حدود ۵ دقیقه طول می‌کشد: ((link))",
+        ),
+        "pl": (
+            "Jak się czujesz?",
+            "Dzień dobry ((name)). Napisz nam, jak się czujesz. Zajmie to około 5 minut: ((link))",
+        ),
+        "uk": (
+            "Як ви почуваєтеся?",
+            "Вітаємо, ((name)). Розкажіть нам, будь ласка, як ви почуваєтеся. Це займе близько "
+            "5 хвилин: ((link))",
+        ),
+        "ro": (
+            "Cum vă simțiți?",
+            "Bună ziua, ((name)). Vă rugăm să ne spuneți cum vă simțiți. Durează aproximativ "
+            "5 minute: ((link))",
+        ),
+        "so": (
+            "Sidee tahay?",
+            "Salaan ((name)). Fadlan noo sheeg sida aad dareemayso. Waxay qaadanaysaa qiyaastii "
+            "5 daqiiqo: ((link))",
+        ),
+        "bn": (
+            "আপনি কেমন বোধ করছেন?",
+            "হ্যালো ((name))। আপনি কেমন বোধ করছেন দয়া করে আমাদের জানান। এতে প্রায় ৫ মিনিট লাগে: ((link))",
+        ),
+        "cy": (
+            "Sut ydych chi'n teimlo?",
+            "Helo ((name)). Dywedwch wrthym sut rydych chi'n teimlo. Mae'n cymryd tua 5 munud: "
+            "((link))",
+        ),
+    },
+    "tried_to_reach_you": {
+        "en": (
+            "We tried to contact you",
+            "Hello ((name)). Your link worker tried to call you. Please call us on ((phone)) "
+            "when it suits you.",
+        ),
+        "ar": (
+            "حاولنا التواصل معك",
+            "مرحبًا ((name)). حاول منسّق الدعم الاتصال بك. يرجى الاتصال بنا على ((phone)) في "
+            "الوقت الذي يناسبك.",
+        ),
+        "ur": (
+            "ہم نے آپ سے رابطہ کرنے کی کوشش کی",
+            "ہیلو ((name))۔ آپ کے لنک ورکر نے آپ کو کال کرنے کی کوشش کی۔ جب آپ کو سہولت ہو تو "
+            "براہ کرم ہمیں ((phone)) پر کال کریں۔",
+        ),
+        "fa": (
+            "ما سعی کردیم با شما تماس بگیریم",
+            "سلام ((name)). هماهنگ‌کننده حمایت شما سعی کرد با شما تماس بگیرد. لطفاً هر وقت برایتان "
+            "مناسب بود با ((phone)) تماس بگیرید.",
+        ),
+        "pl": (
+            "Próbowaliśmy się z Tobą skontaktować",
+            "Dzień dobry ((name)). Twój koordynator wsparcia próbował do Ciebie zadzwonić. "
+            "Zadzwoń do nas pod numer ((phone)), kiedy będzie Ci wygodnie.",
+        ),
+        "uk": (
+            "Ми намагалися з вами зв'язатися",
+            "Вітаємо, ((name)). Ваш координатор підтримки намагався вам зателефонувати. Будь "
+            "ласка, зателефонуйте нам за номером ((phone)), коли вам зручно.",
+        ),
+        "ro": (
+            "Am încercat să vă contactăm",
+            "Bună ziua, ((name)). Coordonatorul de sprijin a încercat să vă sune. Vă rugăm să ne "
+            "sunați la ((phone)) când vă este convenabil.",
+        ),
+        "so": (
+            "Waxaan isku daynay inaan kula soo xiriirno",
+            "Salaan ((name)). Shaqaalaha isku xiraha ayaa isku dayay inuu ku soo waco. Fadlan "
+            "nagala soo xiriir ((phone)) marka ay kuu fududahay.",
+        ),
+        "bn": (
+            "আমরা আপনার সাথে যোগাযোগের চেষ্টা করেছি",
+            "হ্যালো ((name))। আপনার লিঙ্ক ওয়ার্কার আপনাকে ফোন করার চেষ্টা করেছিলেন। আপনার সুবিধামতো "
+            "সময়ে দয়া করে ((phone)) নম্বরে আমাদের ফোন করুন।",
+        ),
+        "cy": (
+            "Fe wnaethon ni geisio cysylltu â chi",
+            "Helo ((name)). Fe geisiodd eich gweithiwr cyswllt eich ffonio. Ffoniwch ni ar "
+            "((phone)) pan fydd yn gyfleus i chi.",
+        ),
+    },
+    # Staff-facing: English only (staff read the interface language, which is English here).
+    "new_referral": {
+        "en": (
+            "New referral ((reference))",
+            "A new referral ((reference)) is waiting in the ((service)) inbox.",
+        ),
+    },
+}
+
+STAFF_TEMPLATES = frozenset({"new_referral"})
+PERSON_TEMPLATES = frozenset(TEXTS) - STAFF_TEMPLATES
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+    language: str
+    fell_back: bool  # the person's language was missing, so English was used
+
+
+def placeholders(code: str) -> set[str]:
+    subject, body = TEXTS[code]["en"]
+    return set(PLACEHOLDER.findall(subject + " " + body))
+
+
+def render(code: str, language: str, personalisation: dict) -> Rendered:
+    """Fill the template in `language`, or English if that language is missing."""
+    versions = TEXTS[code]
+    fell_back = language not in versions
+    lang = "en" if fell_back else language
+
+    def fill(text: str) -> str:
+        return PLACEHOLDER.sub(lambda m: str(personalisation.get(m.group(1), "")), text)
+
+    subject, body = versions[lang]
+    return Rendered(subject=fill(subject), body=fill(body), language=lang, fell_back=fell_back)
