@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "linkwell.directory",
     "linkwell.geo",
     "linkwell.outcomes",
+    "linkwell.casework",
     "linkwell.web",
 ]
 
@@ -314,6 +315,10 @@ LINKWELL_IDEMPOTENCY_HOURS = env_int("LINKWELL_IDEMPOTENCY_HOURS", 24, minimum=1
 # flagged to the provider); after LINKWELL_LISTING_HIDDEN_DAYS they are left out of matching.
 LINKWELL_LISTING_STALE_DAYS = env_int("LINKWELL_LISTING_STALE_DAYS", 183, minimum=1)
 LINKWELL_LISTING_HIDDEN_DAYS = env_int("LINKWELL_LISTING_HIDDEN_DAYS", 365, minimum=1)
+# Casework: failed contact attempts before a case may close as "unable to contact", and the
+# weighted caseload (see casework.selectors.case_weight) above which a lead is warned.
+LINKWELL_FAILED_CONTACT_LIMIT = env_int("LINKWELL_FAILED_CONTACT_LIMIT", 3, minimum=1)
+LINKWELL_CASELOAD_LIMIT = env_int("LINKWELL_CASELOAD_LIMIT", 30, minimum=1)
 
 # Messaging (linkwell.messaging): "console" writes messages to files under DATA_DIR/outbox/;
 # "notify" sends through GOV.UK Notify.

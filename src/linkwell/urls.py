@@ -16,6 +16,7 @@ urlpatterns = [
     path("directory/", include("linkwell.directory.urls")),
     path("services/", include("linkwell.directory.public_urls")),
     path("outcomes/", include("linkwell.outcomes.urls")),
+    path("casework/", include("linkwell.casework.urls")),
     path("q/", include("linkwell.outcomes.public_urls")),
     path("messaging/", include("linkwell.messaging.urls")),
     path("oruk/", include("linkwell.directory.oruk_urls")),

@@ -618,6 +618,7 @@ class _Context:
     features: dict[str, AccessibilityFeature]
     target_groups: dict[str, TargetGroup]
     warnings: list = field(default_factory=list)
+    areas: dict = field(default_factory=dict)
     children: set = field(default_factory=set)
     done_terms: set = field(default_factory=set)
     done_orgs: set = field(default_factory=set)
@@ -840,7 +841,9 @@ def _location(ctx: _Context, loc: dict, features: dict[str, str]) -> Location:
             (str(loc.get("id")), f"location coordinates {lat}, {long} ignored (not a place)")
         )
         lat = long = None
-    area = area_for_postcode(postcode) if postcode else None
+    if postcode and postcode not in ctx.areas:
+        ctx.areas[postcode] = area_for_postcode(postcode)
+    area = ctx.areas.get(postcode) if postcode else None
     location_type = _text(loc, "location_type") or Location.LocationType.PHYSICAL
     if location_type not in Location.LocationType.values:
         raise RecordError(f"location_type {location_type!r} is not physical, postal or virtual")
@@ -866,11 +869,12 @@ def _location(ctx: _Context, loc: dict, features: dict[str, str]) -> Location:
         "source": ctx.source[:500],
         "source_imported_at": ctx.imported_at,
     }
-    location, _ = Location.objects.update_or_create(id=lid, defaults=values)
-    location.addresses.all().delete()
-    location.accessibility.all().delete()
-    location.languages.all().delete()
-    location.phones.all().delete()
+    location, created = Location.objects.update_or_create(id=lid, defaults=values)
+    if not created:
+        location.addresses.all().delete()
+        location.accessibility.all().delete()
+        location.languages.all().delete()
+        location.phones.all().delete()
     for a in addresses:
         address_type = _text(a, "address_type") or Location.LocationType.PHYSICAL
         Address.objects.create(

@@ -437,4 +437,10 @@ def referral_transition(
             channel=channel,
             detail=f"{from_status}->{to_status}",
         )
+        if to_status == Status.ACCEPTED:
+            # Casework hook: an accepted referral becomes the link worker's case. Imported
+            # here because referrals is the earlier stage and must not import casework at load.
+            from linkwell.casework.services import case_open_for_referral
+
+            case_open_for_referral(referral=referral)
     return referral

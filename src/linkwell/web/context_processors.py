@@ -18,6 +18,9 @@ def navigation(request):
 
         if roles & LINK_WORKER_ROLES:
             add(_("Inbox"), "referrals:inbox")
+            add(_("Caseload"), "casework:caseload")
+        if Role.LINK_WORKER_LEAD in roles:
+            add(_("Team"), "casework:team")
         if roles & (LINK_WORKER_ROLES | {Role.REFERRER}):
             add(_("Referrals"), "referrals:list")
             add(_("Make a referral"), "referrals:create")
