@@ -9,7 +9,7 @@ from directory.oruk_builders import make_directory
 from linkwell.audit.models import AuditEntry
 from linkwell.directory.search import index_services
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("directory.oruk_export_urls")]
+pytestmark = pytest.mark.django_db
 
 URL = "/directory/export.csv"
 
@@ -80,3 +80,12 @@ def test_the_export_is_audited_without_personal_data(client, editor, directory):
     rows(client.get(URL))
     entry = AuditEntry.objects.get(action="export")
     assert entry.object_type == "directory.service" and entry.person_id is None
+
+
+def test_the_search_page_offers_the_download_only_to_those_who_may_export(
+    client, link_worker, referrer
+):
+    client.force_login(link_worker)
+    assert b"/directory/export.csv" in client.get("/services/?q=garden").content
+    client.force_login(referrer)
+    assert b"/directory/export.csv" not in client.get("/services/?q=garden").content

@@ -246,11 +246,15 @@ def discharge_reasons_active() -> QuerySet[DischargeReason]:
 
 
 def case_goals(case: Case) -> list[PlanGoal]:
-    return list(
+    goals = list(
         case.goals.prefetch_related(
             Prefetch("progress", queryset=GoalProgress.objects.order_by("at", "id"))
         )
     )
+    for goal in goals:
+        progress = list(goal.progress.all())
+        goal.latest_progress = progress[-1] if progress else None
+    return goals
 
 
 def failed_attempts(case: Case) -> int:

@@ -10,7 +10,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from linkwell.accounts import permissions
+
 from . import selectors, services
+from .export_views import EXPORT_ROLES
 from .forms import ReportForm, SearchForm, add_service_errors
 
 PER_PAGE = 20
@@ -37,6 +40,7 @@ def search(request):
         "rows": [_row(service, distance) for service, distance in result.items],
         "page_obj": page_obj,
         "searched": form.is_bound,
+        "can_export": permissions.has_role(request.user, *EXPORT_ROLES),
     }
     template = "directory/public/search.html"
     if request.headers.get("HX-Request"):

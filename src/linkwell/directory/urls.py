@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import export_views, views
 
 app_name = "directory"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("services/<uuid:pk>/submit/", views.service_submit, name="service_submit"),
     path("review/", views.review_queue, name="review"),
     path("versions/<int:pk>/", views.version_review, name="version"),
+    path("export.csv", export_views.search_export_csv, name="export_csv"),
     path("reports/", views.report_list, name="reports"),
     path("reports/<int:pk>/resolve/", views.report_resolve, name="report_resolve"),
 ]
