@@ -1709,6 +1709,9 @@ def load_demo(*, seed: int = 2026, today: datetime.date | None = None, stdout=No
         from linkwell.directory.demo import load_directory_demo  # directory demo (issue 2)
 
         load_directory_demo(random.Random(seed + 2), orgs, now=plan.now)
+        from linkwell.casework.demo import load_casework_demo  # casework demo (issue 3)
+
+        load_casework_demo(random.Random(seed + 3), now=plan.now)
     return _summary(time.monotonic() - started)
 
 

@@ -71,7 +71,8 @@ def test_it_records_a_contact_with_an_interpreter(case, link_worker):
 
 
 @pytest.mark.parametrize(
-    ("minutes", "code"), [(-5, "min_value"), (0, "min_value"), (481, "max_value"), ("x", "required")]
+    ("minutes", "code"),
+    [(-5, "min_value"), (0, "min_value"), (481, "max_value"), ("x", "required")],
 )
 def test_it_refuses_negative_zero_or_absurd_minutes(case, link_worker, minutes, code):
     with pytest.raises(ValidationError) as exc:
@@ -82,7 +83,9 @@ def test_it_refuses_negative_zero_or_absurd_minutes(case, link_worker, minutes, 
 
 
 def test_eight_hours_exactly_is_allowed(case, link_worker):
-    services.contact_record(actor=link_worker, case_id=case.pk, at=None, mode="home_visit", minutes=480)
+    services.contact_record(
+        actor=link_worker, case_id=case.pk, at=None, mode="home_visit", minutes=480
+    )
 
 
 def test_it_refuses_an_unknown_mode_and_an_interpreter_without_a_language(case, link_worker):
@@ -233,7 +236,9 @@ def test_a_lead_reallocates_case_and_referral_together(case, lead, colleague):
     case.referral.refresh_from_db()
     assert case.link_worker == colleague
     assert case.referral.allocated_to == colleague
-    assert ReferralEvent.objects.filter(referral=case.referral, note__icontains="Reallocated").exists()
+    assert ReferralEvent.objects.filter(
+        referral=case.referral, note__icontains="Reallocated"
+    ).exists()
 
 
 def test_a_link_worker_cannot_reallocate(case, link_worker, colleague):
@@ -282,7 +287,9 @@ def test_discharge_closes_the_referral_with_the_matching_status_and_reason(
 
 
 def test_a_case_closed_twice_is_a_clear_error(case, link_worker):
-    services.case_discharge(actor=link_worker, case_id=case.pk, reason_code="goals_met", summary="x")
+    services.case_discharge(
+        actor=link_worker, case_id=case.pk, reason_code="goals_met", summary="x"
+    )
     with pytest.raises(ValidationError) as exc:
         services.case_discharge(
             actor=link_worker, case_id=case.pk, reason_code="declined", summary="y"
@@ -292,9 +299,13 @@ def test_a_case_closed_twice_is_a_clear_error(case, link_worker):
 
 
 def test_a_closed_case_cannot_be_changed(case, link_worker):
-    services.case_discharge(actor=link_worker, case_id=case.pk, reason_code="goals_met", summary="x")
+    services.case_discharge(
+        actor=link_worker, case_id=case.pk, reason_code="goals_met", summary="x"
+    )
     with pytest.raises(ValidationError) as exc:
-        services.contact_record(actor=link_worker, case_id=case.pk, at=None, mode="phone", minutes=5)
+        services.contact_record(
+            actor=link_worker, case_id=case.pk, at=None, mode="phone", minutes=5
+        )
     assert codes(exc.value, "case") == ["case_closed"]
 
 
@@ -380,7 +391,9 @@ def test_the_timeline_has_one_entry_per_thing_in_time_order(case, link_worker, t
         successful=False,
     )
     services.follow_up_add(actor=link_worker, case_id=case.pk, due=tomorrow, what="Ring")
-    services.case_discharge(actor=link_worker, case_id=case.pk, reason_code="goals_met", summary="x")
+    services.case_discharge(
+        actor=link_worker, case_id=case.pk, reason_code="goals_met", summary="x"
+    )
     entries = selectors.case_timeline(selectors.case_get_for(link_worker, case.pk))
     kinds = [e.kind for e in entries]
     assert kinds[0] == "referral" and kinds[-1] in {"discharge", "referral"}

@@ -24,7 +24,11 @@ def as_user(client):
 
 
 def _date(prefix, value: datetime.date) -> dict:
-    return {f"{prefix}_day": value.day, f"{prefix}_month": value.month, f"{prefix}_year": value.year}
+    return {
+        f"{prefix}_day": value.day,
+        f"{prefix}_month": value.month,
+        f"{prefix}_year": value.year,
+    }
 
 
 # --- scope ---
@@ -60,9 +64,7 @@ def test_signed_out_people_are_sent_to_sign_in(client, case):
     ("who", "status"),
     [("colleague", 403), ("outsider_link_worker", 404), ("referrer", 403), ("provider", 403)],
 )
-def test_only_the_allocated_worker_or_a_lead_may_add_a_contact(
-    request, as_user, case, who, status
-):
+def test_only_the_allocated_worker_or_a_lead_may_add_a_contact(request, as_user, case, who, status):
     user = request.getfixturevalue(who)
     response = as_user(user).post(
         reverse("casework:contact_add", args=[case.pk]),

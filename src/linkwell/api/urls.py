@@ -5,6 +5,15 @@ from django.urls import path, re_path
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 
+from linkwell.casework.api import (
+    CaseDetailView,
+    CaseListView,
+    ContactCreateView,
+    DischargeView,
+    FollowUpCreateView,
+    GoalCreateView,
+    ProgressCreateView,
+)
 from linkwell.outcomes.api import MeasurementListView, SelfCompletionLinkCreateView
 from linkwell.people.api import PersonDetailView
 from linkwell.referrals.api import (
@@ -45,5 +54,16 @@ urlpatterns = [
         SelfCompletionLinkCreateView.as_view(),
         name="referral-measurement-links",
     ),
+    path("cases", CaseListView.as_view(), name="case-list"),
+    path("cases/<int:case_id>", CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:case_id>/contacts", ContactCreateView.as_view(), name="case-contacts"),
+    path("cases/<int:case_id>/goals", GoalCreateView.as_view(), name="case-goals"),
+    path(
+        "cases/<int:case_id>/goals/<int:goal_id>/progress",
+        ProgressCreateView.as_view(),
+        name="case-goal-progress",
+    ),
+    path("cases/<int:case_id>/follow-ups", FollowUpCreateView.as_view(), name="case-follow-ups"),
+    path("cases/<int:case_id>/discharge", DischargeView.as_view(), name="case-discharge"),
     re_path(r"", not_found),
 ]

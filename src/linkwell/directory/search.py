@@ -9,9 +9,8 @@ import re
 import uuid
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import TextField, Value
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 FTS_TABLE = "directory_service_fts"
@@ -23,30 +22,62 @@ def _vendor() -> str:
 
 def service_text(service) -> str:
     """The searchable text of a service: what it is, who runs it, where, languages, terms."""
-    from .models import Attribute, Language, ServiceAtLocation
+    return _texts([service])[service.pk]
 
-    parts = [
-        service.name,
-        service.alternate_name,
-        service.description,
-        service.eligibility_description,
-        service.culturally_specific_notes,
-        service.organization.name,
-    ]
-    parts += [
-        f"{lang.name} {lang.note}"
-        for lang in Language.objects.filter(service_id=service.pk).only("name", "note")
-    ]
-    parts += [
-        a.taxonomy_term.name
-        for a in Attribute.objects.filter(link_entity="service", link_id=service.pk).select_related(
-            "taxonomy_term"
-        )
-    ]
-    for sal in ServiceAtLocation.objects.filter(service_id=service.pk).select_related("location"):
-        parts.append(sal.location.name)
-    parts += [str(tg.display_label) for tg in service.target_groups.all()]
-    return " ".join(p for p in parts if p)
+
+def _texts(services: list) -> dict[uuid.UUID, str]:
+    """The searchable text of each service, read in a fixed number of queries per batch (an
+    import or `reindex_all` of 100,000 services must not issue queries per service)."""
+    from .models import Attribute, Language, ServiceAtLocation, TargetGroup
+
+    ids = [s.pk for s in services]
+    extra: dict[uuid.UUID, dict[str, list[str]]] = {
+        pk: {"languages": [], "terms": [], "places": [], "groups": []} for pk in ids
+    }
+    for sid, name, note in Language.objects.filter(service_id__in=ids).values_list(
+        "service_id", "name", "note"
+    ):
+        extra[sid]["languages"].append(f"{name} {note}")
+    for sid, term in Attribute.objects.filter(link_entity="service", link_id__in=ids).values_list(
+        "link_id", "taxonomy_term__name"
+    ):
+        extra[sid]["terms"].append(term)
+    for sid, place in ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
+        "service_id", "location__name"
+    ):
+        extra[sid]["places"].append(place)
+    through = TargetGroup.services.through
+    groups = {g.pk: g for g in TargetGroup.objects.all()}
+    ordered = sorted(groups.values(), key=lambda g: (g.order, g.code))
+    rank = {g.pk: i for i, g in enumerate(ordered)}
+    members: dict[uuid.UUID, list[int]] = {}
+    for sid, gid in through.objects.filter(service_id__in=ids).values_list(
+        "service_id", "targetgroup_id"
+    ):
+        members.setdefault(sid, []).append(gid)
+    for sid, gids in members.items():
+        extra[sid]["groups"] = [str(groups[g].display_label) for g in sorted(gids, key=rank.get)]
+
+    texts = {}
+    for service in services:
+        e = extra[service.pk]
+        parts = [
+            service.name,
+            service.alternate_name,
+            service.description,
+            service.eligibility_description,
+            service.culturally_specific_notes,
+            service.organization.name,
+            *e["languages"],
+            *e["terms"],
+            *e["places"],
+            *e["groups"],
+        ]
+        texts[service.pk] = " ".join(p for p in parts if p)
+    return texts
+
+
+INDEX_BATCH = 1000
 
 
 def index_services(service_ids: Iterable[uuid.UUID]) -> None:
@@ -55,25 +86,32 @@ def index_services(service_ids: Iterable[uuid.UUID]) -> None:
     ids = list(service_ids)
     if not ids:
         return
-    services = Service.objects.filter(pk__in=ids).select_related("organization")
-    if _vendor() == "sqlite":
-        with connection.cursor() as cursor:
-            for chunk in _chunks(ids, 500):
-                cursor.execute(
-                    f"DELETE FROM {FTS_TABLE} WHERE service_id IN ({','.join('%s' for _ in chunk)})",  # noqa: S608
-                    [uuid.UUID(str(i)).hex for i in chunk],
+    for chunk in _chunks(ids, INDEX_BATCH):
+        services = list(Service.objects.filter(pk__in=chunk).select_related("organization"))
+        texts = _texts(services)
+        if _vendor() == "sqlite":
+            with connection.cursor() as cursor:
+                for part in _chunks(chunk, 500):
+                    cursor.execute(
+                        f"DELETE FROM {FTS_TABLE} WHERE service_id IN ({','.join('%s' for _ in part)})",  # noqa: S608
+                        [uuid.UUID(str(i)).hex for i in part],
+                    )
+                cursor.executemany(
+                    f"INSERT INTO {FTS_TABLE} (service_id, body) VALUES (%s, %s)",  # noqa: S608
+                    [(pk.hex, text) for pk, text in texts.items()],
                 )
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (service_id, body) VALUES (%s, %s)",  # noqa: S608
-                [(s.pk.hex, service_text(s)) for s in services],
-            )
-    elif _vendor() == "postgresql":
-        for s in services:
-            Service.objects.filter(pk=s.pk).update(
-                search_vector=SearchVector(
-                    Value(service_text(s), output_field=TextField()), config="english"
-                )
-            )
+        elif _vendor() == "postgresql":
+            # One UPDATE per batch; the same as SearchVector(Value(text), config="english").
+            rows = list(texts.items())
+            for part in _chunks(rows, 500):
+                values = ",".join("(%s::uuid, %s)" for _ in part)
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "UPDATE directory_service AS s SET search_vector = "  # noqa: S608
+                        "to_tsvector('english'::regconfig, COALESCE(v.body, '')) "
+                        f"FROM (VALUES {values}) AS v(id, body) WHERE s.id = v.id",
+                        [x for pk, text in part for x in (pk, text)],
+                    )
 
 
 def reindex_all() -> None:

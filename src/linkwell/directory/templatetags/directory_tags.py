@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import template
+from django.utils.dates import WEEKDAYS
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,9 @@ def _day_names():
         "SA": _("Saturdays"),
         "SU": _("Sundays"),
     }
+
+
+_BYDAY_INDEX = {code: i for i, code in enumerate(["MO", "TU", "WE", "TH", "FR", "SA", "SU"])}
 
 
 def _ordinal(n: str) -> str:
@@ -44,9 +48,11 @@ def schedule_text(schedule) -> str:
             continue
         name = names.get(m.group(2), m.group(2))
         if m.group(1):
+            # The singular day name comes from Django's own translated weekday names.
+            singular = WEEKDAYS.get(_BYDAY_INDEX.get(m.group(2), -1), m.group(2))
             name = _("%(ordinal)s %(day)s of the month") % {
                 "ordinal": _ordinal(m.group(1).lstrip("+")),
-                "day": name.rstrip("s"),
+                "day": singular,
             }
         days.append(str(name))
     when = ", ".join(days)
