@@ -64,7 +64,7 @@ def test_every_public_string_is_translated(lang):
 def test_translations_keep_every_placeholder(lang):
     broken = []
     for m in _catalog(lang):
-        if not m.id or not m.string:
+        if not m.id or not m.string or m.fuzzy:  # fuzzy entries are never compiled
             continue
         wanted = sorted(PLACEHOLDER.findall(_strings(m.id)[-1]))
         for translated in _strings(m.string):
