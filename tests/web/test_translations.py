@@ -33,6 +33,10 @@ PUBLIC_SOURCES = (
     "people/validators.py",
     "web/forms_widgets.py",
     "web/templatetags/",
+    "templates/directory/public/",
+    "directory/public_views.py",
+    "directory/vocabulary.py",
+    "directory/templatetags/",
 )
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]|\{\w*\}")
 
