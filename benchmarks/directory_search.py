@@ -238,9 +238,13 @@ def generate(n: int, seed: int) -> dict:
                 other = rng.choice(locations)
                 if other.id != loc.id:
                     sals.append(
-                        ServiceAtLocation(id=uuid.uuid4(), service_id=service.id, location_id=other.id)
+                        ServiceAtLocation(
+                            id=uuid.uuid4(), service_id=service.id, location_id=other.id
+                        )
                     )
-            for day in rng.sample(DAYS[:5] if rng.random() < 0.8 else DAYS, rng.choice((1, 1, 1, 2))):
+            for day in rng.sample(
+                DAYS[:5] if rng.random() < 0.8 else DAYS, rng.choice((1, 1, 1, 2))
+            ):
                 opens, closes = rng.choice(activity.slots or SLOTS)
                 schedules.append(
                     Schedule(
@@ -255,7 +259,9 @@ def generate(n: int, seed: int) -> dict:
             for code, name in rng.sample(LANGUAGES, rng.choice((1, 1, 2))):
                 note = rng.choice(("", f"A volunteer speaks {name}", f"{name} speaker most weeks"))
                 langs.append(
-                    Language(id=uuid.uuid4(), service_id=service.id, code=code, name=name, note=note)
+                    Language(
+                        id=uuid.uuid4(), service_id=service.id, code=code, name=name, note=note
+                    )
                 )
         wanted = set(activity.groups)
         if rng.random() < 0.15:
@@ -278,7 +284,11 @@ def generate(n: int, seed: int) -> dict:
             )
         )  # fmt: skip
         phones.append(
-            Phone(id=uuid.uuid4(), service_id=service.id, number=f"01{rng.randint(100, 999)} {rng.randint(100000, 999999)}")
+            Phone(
+                id=uuid.uuid4(),
+                service_id=service.id,
+                number=f"01{rng.randint(100, 999)} {rng.randint(100000, 999999)}",
+            )
         )
 
     rows = 0
@@ -523,7 +533,10 @@ def spawn(args, env: dict) -> dict:
            str(args.queries), "--seed", str(args.seed), "--naive-queries"]  # fmt: skip
     if args.data_dir and env.get("DATABASE_URL") is None:
         cmd += ["--data-dir", args.data_dir]
-    cmd.insert(cmd.index("--naive-queries") + 1, str(args.naive_queries if env.get("DATABASE_URL") is None else 0))
+    cmd.insert(
+        cmd.index("--naive-queries") + 1,
+        str(args.naive_queries if env.get("DATABASE_URL") is None else 0),
+    )
     if args.import_check and env.get("DATABASE_URL") is None:
         cmd.append("--import-check")
     proc = subprocess.run(

@@ -282,8 +282,6 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # Choice sets that share a field name get explicit component names (see drf-spectacular).
-    "ENUM_NAME_OVERRIDES": {"MeasurementModeEnum": "linkwell.outcomes.models.Mode"},
 }
 
 TASKS = {

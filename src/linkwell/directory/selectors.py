@@ -221,19 +221,32 @@ def service_search_queryset(
     return qs
 
 
-def _text_ranks(text: str, qs: QuerySet[Service]) -> dict[uuid.UUID, float]:
-    """Relevance per matching service, higher is better."""
-    match = search.text_matches(text)
-    if match is None:
-        return {}
-    if isinstance(match, tuple):
-        from django.db import connection
+# Up to this many candidate ids are passed to the follow-up queries (ranks, distances) as a
+# list; beyond it the follow-up queries repeat the filter as a subquery.
+ID_LIST_LIMIT = 2000
 
-        sql, params = search.fts_ranks_sql(match[1])
-        with connection.cursor() as cursor:
+
+def _text_ranks(text: str, ids: list[uuid.UUID] | None) -> dict[uuid.UUID, float]:
+    """SQLite: bm25 relevance of the matching services (of `ids` when given), higher is better."""
+    match = search.text_matches(text)
+    if match is None or not isinstance(match, tuple):
+        return {}
+    from django.db import connection
+
+    sql, params = search.fts_ranks_sql(match[1])
+    ranks: dict[uuid.UUID, float] = {}
+    with connection.cursor() as cursor:
+        if ids is None:
             cursor.execute(sql, params)
-            return {uuid.UUID(sid): -rank for sid, rank in cursor.fetchall()}
-    return dict(qs.annotate(rank=SearchRank(F("search_vector"), match)).values_list("pk", "rank"))
+            rows = cursor.fetchall()
+        else:
+            # bm25 only for the candidates, not for every matching listing in the country.
+            marks = ",".join("%s" for _ in ids)
+            cursor.execute(f"{sql} AND service_id IN ({marks})", [*params, *(i.hex for i in ids)])
+            rows = cursor.fetchall()
+        for sid, rank in rows:
+            ranks[uuid.UUID(sid)] = -rank
+    return ranks
 
 
 def bounding_box(lat: float, long: float, km: float) -> tuple[float, float, float, float]:
@@ -296,17 +309,42 @@ def service_search(
         else:
             origin = (area.lat, area.long)
 
-    rows = list(qs.values_list("pk", "name"))
-    ranks = _text_ranks(text, qs) if text and rows else {}
+    box = bounding_box(*origin, within_km) if origin and within_km else None
+    if box is not None:
+        # Distance pre-filter in the database: only services with a location in the box are
+        # candidates (the index on latitude/longitude drives it). Exact distance below.
+        lat_min, lat_max, long_min, long_max = box
+        qs = qs.filter(
+            pk__in=ServiceAtLocation.objects.filter(
+                location__latitude__range=(lat_min, lat_max),
+                location__longitude__range=(long_min, long_max),
+            ).values("service_id")
+        )
+
+    match = search.text_matches(text) if text else None
+    if match is not None and not isinstance(match, tuple):
+        # PostgreSQL: relevance in the same query as the candidates.
+        rows_ranked = list(
+            qs.annotate(rank=SearchRank(F("search_vector"), match)).values_list(
+                "pk", "name", "rank"
+            )
+        )
+        rows = [(sid, name) for sid, name, _rank in rows_ranked]
+        ranks = {sid: rank for sid, _name, rank in rows_ranked}
+    else:
+        rows = list(qs.values_list("pk", "name"))
+        ranks = {}
+    few = len(rows) <= ID_LIST_LIMIT
+    candidate_ids = [sid for sid, _name in rows] if few else None
     distances: dict[uuid.UUID, float] = {}
     if origin and rows:
         loc_qs = ServiceAtLocation.objects.filter(
-            service_id__in=qs.values("pk"),
+            service_id__in=candidate_ids if few else qs.values("pk"),
             location__latitude__isnull=False,
             location__longitude__isnull=False,
         )
-        if within_km:
-            lat_min, lat_max, long_min, long_max = bounding_box(*origin, within_km)
+        if box is not None:
+            lat_min, lat_max, long_min, long_max = box
             loc_qs = loc_qs.filter(
                 location__latitude__range=(lat_min, lat_max),
                 location__longitude__range=(long_min, long_max),
@@ -319,6 +357,9 @@ def service_search(
                 distances[sid] = d
         if within_km:
             rows = [r for r in rows if r[0] in distances and distances[r[0]] <= within_km]
+    if isinstance(match, tuple) and rows:
+        ids = [sid for sid, _name in rows]
+        ranks = _text_ranks(text, ids if len(ids) <= ID_LIST_LIMIT else None)
 
     def sort_key(row):
         sid, name = row

@@ -29,6 +29,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
     person = serializers.IntegerField(source="person_id")
     entered_by = serializers.IntegerField(source="entered_by_id", allow_null=True)
     instrument = serializers.CharField(help_text="Instrument code, e.g. SWEMWBS.")
+    mode = serializers.CharField(help_text=f"One of: {', '.join(Mode.values)}.")
     answers = serializers.DictField(child=serializers.JSONField())
     scores = serializers.DictField(child=serializers.JSONField())
 
@@ -54,7 +55,9 @@ class MeasurementCreateSerializer(serializers.Serializer):
     timepoint = serializers.CharField(
         max_length=40, help_text="A timepoint code from LINKWELL_OUTCOME_SCHEDULE, or 'other'."
     )
-    mode = serializers.ChoiceField(choices=Mode.choices)
+    # A plain string in the schema (the service checks it): another app's "mode" enum would
+    # otherwise collide with this one in the OpenAPI component names.
+    mode = serializers.CharField(max_length=16, help_text=f"One of: {', '.join(Mode.values)}.")
     completed_on = serializers.DateField(required=False, help_text="Defaults to today.")
     value_set = serializers.ChoiceField(
         choices=list(VALUE_SETS),
