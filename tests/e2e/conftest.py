@@ -39,7 +39,11 @@ def _vocabularies(request):
 
     from django.apps import apps
 
-    importlib.import_module("linkwell.referrals.migrations.0002_load_vocabularies").load(apps, None)
+    for migration in (
+        "linkwell.referrals.migrations.0002_load_vocabularies",
+        "linkwell.directory.migrations.0002_load_vocabularies",
+    ):
+        importlib.import_module(migration).load(apps, None)
 
 
 @pytest.fixture(scope="session")

@@ -3,27 +3,17 @@ with JavaScript, and the same search working without it."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 
-from e2e.conftest import assert_accessible, browser, no_js_page, phone_page  # noqa: F401, F811
+from directory.conftest import listing_data
 
-from .conftest import listing_data
+from .conftest import assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def published(live_server):
-    """Transactional tests lose migration-loaded vocabularies: put the directory's back."""
-    from django.apps import apps
-
-    for migration in (
-        "linkwell.referrals.migrations.0002_load_vocabularies",
-        "linkwell.directory.migrations.0002_load_vocabularies",
-    ):
-        importlib.import_module(migration).load(apps, None)
     from linkwell.directory.models import Organization
     from linkwell.directory.services import service_create
 
@@ -37,7 +27,7 @@ def published(live_server):
     )
 
 
-def test_searching_with_javascript_filters_live_and_is_accessible(phone_page, published):  # noqa: F811
+def test_searching_with_javascript_filters_live_and_is_accessible(phone_page, published):
     page = phone_page
     page.goto(f"{page.base_url}/services/")
     assert_accessible(page)
@@ -52,7 +42,7 @@ def test_searching_with_javascript_filters_live_and_is_accessible(phone_page, pu
     assert_accessible(page)
 
 
-def test_searching_without_javascript_works(no_js_page, published):  # noqa: F811
+def test_searching_without_javascript_works(no_js_page, published):
     page = no_js_page
     page.goto(f"{page.base_url}/services/")
     page.select_option("#id_group", "men_only")
