@@ -67,6 +67,15 @@ CLOSURE_REASONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("other", _("Other reason (explain below)"), ("rejected", "cancelled", "failed", "on-hold")),
 ]
 CLOSURE_REASON_LABELS = {code: label for code, label, _s in CLOSURE_REASONS}
+# Reasons that later stages add through their own migrations (casework 0002); their labels
+# live here so the referrer's view can show them translated.
+CLOSURE_REASON_LABELS.update(
+    {
+        "connected_to_community": _("Connected to community activities"),
+        "needs_met_elsewhere": _("Needs met elsewhere"),
+        "inappropriate_referral": _("Referral was not appropriate"),
+    }
+)
 
 SNOMED_REFERRAL_TO_SOCIAL_PRESCRIBING = "871731000000106"
 SNOMED_SOCIAL_PRESCRIBING_DECLINED = "871711000000103"
