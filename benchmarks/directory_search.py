@@ -563,6 +563,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240501)
     parser.add_argument("--import-check", action="store_true")
     parser.add_argument("--no-postgresql", action="store_true")
+    parser.add_argument("--only-postgresql", action="store_true")
     parser.add_argument(
         "--data-dir",
         help="keep the SQLite database in this folder and reuse it on the next run "
@@ -577,19 +578,19 @@ def main() -> None:
     try:
         env = dict(os.environ, LINKWELL_DATA_DIR=data_dir)
         database_url = env.pop("DATABASE_URL", None)
-        sqlite = spawn(args, env)
-        result: dict = {
-            "services": args.services,
-            "sqlite": sqlite["indexed"],
-            "naive": sqlite.get("naive"),
-        }
+        result: dict = {"services": args.services}
+        sqlite = {} if args.only_postgresql else spawn(args, env)
+        if sqlite:
+            result["sqlite"] = sqlite["indexed"]
+            result["naive"] = sqlite.get("naive")
         if sqlite.get("naive"):
             result["speedup_sqlite_p95"] = round(
                 sqlite["naive"]["p95_ms"] / max(sqlite["indexed"]["p95_ms"], 0.001), 1
             )
-        result["sqlite"]["index_seconds"] = sqlite["index_seconds"]
-        result["generate_seconds"] = sqlite["generate_seconds"]
-        result["rows"] = sqlite["rows"]
+        if sqlite:
+            result["sqlite"]["index_seconds"] = sqlite["index_seconds"]
+            result["generate_seconds"] = sqlite["generate_seconds"]
+            result["rows"] = sqlite["rows"]
         if "import" in sqlite:
             result["import_check"] = sqlite["import"]
         if (

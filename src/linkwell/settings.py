@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "linkwell.geo",
     "linkwell.outcomes",
     "linkwell.casework",
+    "linkwell.groups",
     "linkwell.web",
 ]
 

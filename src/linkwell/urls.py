@@ -17,6 +17,7 @@ urlpatterns = [
     path("services/", include("linkwell.directory.public_urls")),
     path("outcomes/", include("linkwell.outcomes.urls")),
     path("casework/", include("linkwell.casework.urls")),
+    path("groups/", include("linkwell.groups.urls")),
     path("q/", include("linkwell.outcomes.public_urls")),
     path("messaging/", include("linkwell.messaging.urls")),
     path("oruk/", include("linkwell.directory.oruk_urls")),

@@ -37,6 +37,10 @@ PUBLIC_SOURCES = (
     "directory/public_views.py",
     "directory/vocabulary.py",
     "directory/templatetags/",
+    "templates/outcomes/public_",
+    "outcomes/instruments/",
+    "outcomes/self_completion.py",
+    "templates/casework/plan_print.html",
 )
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]|\{\w*\}")
 

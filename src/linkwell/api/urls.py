@@ -14,6 +14,7 @@ from linkwell.casework.api import (
     GoalCreateView,
     ProgressCreateView,
 )
+from linkwell.casework.matching_api import MatchListView
 from linkwell.outcomes.api import MeasurementListView, SelfCompletionLinkCreateView
 from linkwell.people.api import PersonDetailView
 from linkwell.referrals.api import (
@@ -65,5 +66,6 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/follow-ups", FollowUpCreateView.as_view(), name="case-follow-ups"),
     path("cases/<int:case_id>/discharge", DischargeView.as_view(), name="case-discharge"),
+    path("cases/<int:case_id>/matches", MatchListView.as_view(), name="case-matches"),
     re_path(r"", not_found),
 ]

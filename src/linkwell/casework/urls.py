@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import matching_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -21,4 +21,5 @@ urlpatterns = [
     path("cases/<int:pk>/reallocate/", views.reallocate, name="reallocate"),
     path("cases/<int:pk>/discharge/", views.discharge, name="discharge"),
     path("cases/<int:pk>/plan/print/", views.plan_print, name="plan_print"),
+    path("cases/<int:pk>/matches/", matching_views.matches, name="matches"),
 ]

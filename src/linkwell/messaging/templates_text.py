@@ -339,9 +339,24 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "A new referral ((reference)) is waiting in the ((service)) inbox.",
         ),
     },
+    # groups: a waitlisted place came up / two missed sessions in a row (no names in email).
+    "group_place_offered": {
+        "en": (
+            "A place has come up at ((service))",
+            "A place on ((session)) at ((service)) has been offered to someone on your "
+            "caseload (case ((case))). Please let them know.",
+        ),
+    },
+    "group_missed_sessions": {
+        "en": (
+            "Missed two sessions at ((service))",
+            "Someone on your caseload (case ((case))) has missed two sessions in a row at "
+            "((service)). You may want to check in with them.",
+        ),
+    },
 }
 
-STAFF_TEMPLATES = frozenset({"new_referral"})
+STAFF_TEMPLATES = frozenset({"new_referral", "group_place_offered", "group_missed_sessions"})
 PERSON_TEMPLATES = frozenset(TEXTS) - STAFF_TEMPLATES
 
 
