@@ -23,13 +23,18 @@ def group_listing(org, **overrides):
         "places_per_session": 3,
         "schedules": [{"freq": "WEEKLY", "byday": "TU", "opens_at": "10:00", "closes_at": "12:00"}],
         "locations": [
-            {"name": "Hendon Garden", "address_1": "2 Garden Lane", "city": "Sunderland",
-             "postcode": "SR2 8AA"}
+            {
+                "name": "Hendon Garden",
+                "address_1": "2 Garden Lane",
+                "city": "Sunderland",
+                "postcode": "SR2 8AA",
+            }
         ],
     }
     data.update(overrides)
-    return service_create(actor=None, organization=org, data=data, publish=True,
-                          verified_at=timezone.now())
+    return service_create(
+        actor=None, organization=org, data=data, publish=True, verified_at=timezone.now()
+    )
 
 
 @pytest.fixture
@@ -53,9 +58,16 @@ def case(referral, link_worker) -> Case:
 
 def refer_on(case, group, actor, first_name="Amina", **extra):
     return service_referral_create(
-        actor=actor, case_id=case.pk, service_id=group.pk, first_name=first_name,
-        contact_route="Phone after 5pm", language="ar", interpreter_needed=True,
-        access_needs="Step-free access", note="Keen on growing herbs.", **extra,
+        actor=actor,
+        case_id=case.pk,
+        service_id=group.pk,
+        first_name=first_name,
+        contact_route="Phone after 5pm",
+        language="ar",
+        interpreter_needed=True,
+        access_needs="Step-free access",
+        note="Keen on growing herbs.",
+        **extra,
     )
 
 

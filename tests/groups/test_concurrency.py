@@ -24,8 +24,11 @@ def test_simultaneous_bookings_for_the_last_place_book_exactly_one(
         )
     session = make_session(group, places=3)
     for name in ("X", "Y"):  # two of three places already gone
-        booking_create(actor=provider, session_id=session.pk,
-                       service_referral_id=refer_on(case, group, link_worker, first_name=name).pk)
+        booking_create(
+            actor=provider,
+            session_id=session.pk,
+            service_referral_id=refer_on(case, group, link_worker, first_name=name).pk,
+        )
     referrals = [refer_on(case, group, link_worker, first_name=f"T{i}") for i in range(THREADS)]
     barrier = threading.Barrier(THREADS)
     results, errors = {}, []
@@ -73,6 +76,7 @@ def test_bookings_one_after_another_fill_the_last_place_once(case, group, link_w
     assert statuses.count(BookingStatus.BOOKED) == 1
     positions = list(
         Booking.objects.filter(session=session, status=BookingStatus.WAITLISTED)
-        .order_by("id").values_list("waitlist_position", flat=True)
+        .order_by("id")
+        .values_list("waitlist_position", flat=True)
     )
     assert positions == list(range(1, THREADS))

@@ -120,8 +120,10 @@ def test_two_missed_sessions_in_a_row_alert_the_link_worker(onward, group, provi
         for s in sessions[2:]
     ]
     # past sessions can't be booked any more: book them directly as they were
-    past = [Booking.objects.create(session=s, service_referral=onward, status="booked")
-            for s in sessions[:2]]
+    past = [
+        Booking.objects.create(session=s, service_referral=onward, status="booked")
+        for s in sessions[:2]
+    ]
     attendance_mark(actor=provider, booking_id=past[0].pk, status="absent")
     attendance_mark(actor=provider, booking_id=past[1].pk, status="late")
     attendance_mark(actor=provider, booking_id=bookings[0].pk, status="absent")
@@ -152,6 +154,11 @@ def test_a_session_needs_at_least_one_place(group, provider):
 
     start = timezone.now() + datetime.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
-        session_create(actor=provider, service_id=group.pk, starts_at=start,
-                       ends_at=start + datetime.timedelta(hours=1), places=0)
+        session_create(
+            actor=provider,
+            service_id=group.pk,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+            places=0,
+        )
     assert "places" in exc.value.message_dict

@@ -29,9 +29,7 @@ class ServiceReferral(models.Model):
     """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="service_referrals")
-    service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, related_name="service_referrals"
-    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="service_referrals")
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED
     )
@@ -43,7 +41,9 @@ class ServiceReferral(models.Model):
     shared_language = models.CharField(_("language"), max_length=16, blank=True)
     shared_interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
     shared_access_needs = models.CharField(_("access needs"), max_length=500, blank=True)
-    shared_note = models.TextField(_("note from the link worker"), max_length=MAX_SHARED_NOTE, blank=True)
+    shared_note = models.TextField(
+        _("note from the link worker"), max_length=MAX_SHARED_NOTE, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     responded_at = models.DateTimeField(null=True, blank=True)

@@ -15,7 +15,14 @@ from django.utils import timezone
 from linkwell.directory.models import Service
 from linkwell.directory.selectors import provider_organisation_ids
 
-from .models import HOLDS_PLACE, OPEN_REFERRAL_STATUSES, Booking, BookingStatus, ServiceReferral, Session
+from .models import (
+    HOLDS_PLACE,
+    OPEN_REFERRAL_STATUSES,
+    Booking,
+    BookingStatus,
+    ServiceReferral,
+    Session,
+)
 
 
 def provider_services_for(actor) -> QuerySet[Service]:
@@ -45,9 +52,11 @@ def sessions_for(actor, *, from_date: datetime.date | None = None) -> QuerySet[S
 
 def session_get_for(actor, session_id) -> Session:
     try:
-        return with_place_counts(
-            Session.objects.filter(service__in=provider_services_for(actor))
-        ).select_related("service", "location", "walk_ins").get(pk=int(session_id))
+        return (
+            with_place_counts(Session.objects.filter(service__in=provider_services_for(actor)))
+            .select_related("service", "location", "walk_ins")
+            .get(pk=int(session_id))
+        )
     except (Session.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
 
@@ -91,7 +100,9 @@ def bookable_referrals(session: Session) -> QuerySet[ServiceReferral]:
     """Open onward referrals to the session's service not already in this session."""
     in_session = Booking.objects.filter(session=session).exclude(status=BookingStatus.CANCELLED)
     return (
-        ServiceReferral.objects.filter(service_id=session.service_id, status__in=OPEN_REFERRAL_STATUSES)
+        ServiceReferral.objects.filter(
+            service_id=session.service_id, status__in=OPEN_REFERRAL_STATUSES
+        )
         .exclude(pk__in=in_session.values("service_referral_id"))
         .only("id", "shared_first_name")
         .order_by("shared_first_name", "id")

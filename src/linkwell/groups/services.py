@@ -95,9 +95,7 @@ def service_referral_create(
             shared_access_needs=access_needs.strip(),
             shared_note=(note or "").strip(),
         )
-        audit_record(
-            actor=actor, action=AuditAction.CREATE, obj=referral, person_id=case.person_id
-        )
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=referral, person_id=case.person_id)
         return referral
 
 
@@ -136,10 +134,8 @@ def _in_validity(schedule: Schedule, day: datetime.date) -> bool:
         return False
     if schedule.dtstart and day < schedule.dtstart:
         return False
-    for last in (schedule.valid_to, schedule.until):
-        if last and day > last:
-            return False
-    return True
+    last_days = [d for d in (schedule.valid_to, schedule.until) if d]
+    return all(day <= last for last in last_days)
 
 
 def sessions_generate(*, service: Service, weeks: int = 8, today=None) -> list[Session]:
@@ -213,9 +209,7 @@ def sessions_generate_for(*, actor, service_id, weeks: int = 8) -> list[Session]
     return sessions_generate(service=service, weeks=weeks)
 
 
-def session_create(
-    *, actor, service_id, starts_at, ends_at, places, location_id=None
-) -> Session:
+def session_create(*, actor, service_id, starts_at, ends_at, places, location_id=None) -> Session:
     """A one-off session (not from the schedule)."""
     with transaction.atomic():
         try:
@@ -506,9 +500,7 @@ def _check_missed_in_a_row(*, booking: Booking, session: Session) -> None:
     marked = Booking.objects.filter(
         service_referral_id=booking.service_referral_id, status__in=ATTENDANCE
     ).exclude(pk=booking.pk)
-    before = marked.filter(session__starts_at__lt=session.starts_at).order_by(
-        "-session__starts_at"
-    )
+    before = marked.filter(session__starts_at__lt=session.starts_at).order_by("-session__starts_at")
     after = marked.filter(session__starts_at__gt=session.starts_at).order_by("session__starts_at")
     previous, following = before.first(), after.first()
     if previous is not None and previous.status == BookingStatus.ABSENT:
