@@ -47,8 +47,9 @@ ago"), translated with gettext.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -172,10 +173,18 @@ def component_labels() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Component:
+    """Points out of `max_points`, and why. `why` is the reason or a function making it:
+    reasons are only worded (translated) when read, so ranking thousands of candidates
+    does not translate thousands of sentences nobody sees."""
+
     code: str
     points: float
     max_points: float
-    reason: str = ""
+    why: Callable[[], str] | str = field(default="", compare=False, repr=False)
+
+    @cached_property
+    def reason(self) -> str:
+        return str(self.why() if callable(self.why) else self.why)
 
     @property
     def label(self) -> str:
@@ -287,11 +296,10 @@ def needs_component(person: PersonProfile, service: ServiceProfile) -> Component
         return Component("needs", 0.0, weight)
     met = sorted(person.needs & service.needs_met)
     points = weight * len(met) / len(person.needs)
-    reason = ""
-    if met:
-        labels = ", ".join(str(person.need_labels.get(code, code)) for code in met)
-        reason = _("helps with %(needs)s") % {"needs": labels}
-    return Component("needs", points, weight, reason)
+    if not met:
+        return Component("needs", points, weight)
+    labels = ", ".join(str(person.need_labels.get(code, code)) for code in met)
+    return Component("needs", points, weight, lambda: _("helps with %(needs)s") % {"needs": labels})
 
 
 def language_component(
@@ -299,23 +307,31 @@ def language_component(
 ) -> Component:
     weight = WEIGHTS["language"]
     language = prefs.language or person.language
-    name = language_name(language)
     if _speaks(language, service):
         # "speaks English" tells a link worker nothing unless it was asked about.
-        reason = (
-            _("speaks %(language)s") % {"language": name}
-            if language != "en" or person.interpreter_needed
-            else ""
+        if language == "en" and not person.interpreter_needed:
+            return Component("language", weight, weight)
+        return Component(
+            "language",
+            weight,
+            weight,
+            lambda: _("speaks %(language)s") % {"language": language_name(language)},
         )
-        return Component("language", weight, weight, reason)
     if service.offers_interpretation:
         return Component(
             "language",
             INTERPRETATION_POINTS,
             weight,
-            _("interpreter available for %(language)s") % {"language": name},
+            lambda: (
+                _("interpreter available for %(language)s") % {"language": language_name(language)}
+            ),
         )
-    return Component("language", 0.0, weight, _("does not list %(language)s") % {"language": name})
+    return Component(
+        "language",
+        0.0,
+        weight,
+        lambda: _("does not list %(language)s") % {"language": language_name(language)},
+    )
 
 
 def access_component(person: PersonProfile, service: ServiceProfile) -> Component:
@@ -327,12 +343,16 @@ def access_component(person: PersonProfile, service: ServiceProfile) -> Componen
     ]
     if not wanted:
         return Component("access", weight, weight)
-    labels = _access_labels()
     met = [f for f in wanted if f in service.access_features]
     missing = [f for f in wanted if f not in service.access_features]
-    parts = [str(labels[f]) for f in met]
-    parts += [_("no %(feature)s listed") % {"feature": str(labels[f]).lower()} for f in missing]
-    return Component("access", weight * len(met) / len(wanted), weight, ", ".join(parts))
+
+    def why():
+        labels = _access_labels()
+        parts = [str(labels[f]) for f in met]
+        parts += [_("no %(feature)s listed") % {"feature": str(labels[f]).lower()} for f in missing]
+        return ", ".join(parts)
+
+    return Component("access", weight * len(met) / len(wanted), weight, why)
 
 
 def _access_labels() -> dict[str, str]:
@@ -363,50 +383,50 @@ def distance_component(service: ServiceProfile) -> Component:
             "distance",
             distance_points(service.distance_km),
             weight,
-            format_distance(service.distance_km),
+            lambda: format_distance(service.distance_km),
         )
     if service.online:
-        return Component("distance", ONLINE_DISTANCE_POINTS, weight, _("online"))
-    return Component("distance", 0.0, weight, _("distance not known"))
+        return Component("distance", ONLINE_DISTANCE_POINTS, weight, lambda: _("online"))
+    return Component("distance", 0.0, weight, lambda: _("distance not known"))
 
 
 def timetable_component(service: ServiceProfile, prefs: Preferences) -> Component:
     weight = WEIGHTS["timetable"]
     if not service.sessions:
-        return Component("timetable", 0.0, weight, _("times not listed"))
+        return Component("timetable", 0.0, weight, lambda: _("times not listed"))
     if not prefs.availability:
         return Component("timetable", 0.0, weight)
     found = fitting_session(service.sessions, prefs.availability)
     if found is None:
         return Component("timetable", 0.0, weight)
     day, session = found
-    day_name = _day_names()[day]
-    if session.opens_at is not None:
-        reason = _("%(day)s %(time)s fits") % {
+
+    def why():
+        day_name = _day_names()[day]
+        if session.opens_at is None:
+            return _("%(day)s fits") % {"day": day_name}
+        return _("%(day)s %(time)s fits") % {
             "day": day_name,
             "time": session.opens_at.strftime("%H:%M"),
         }
-    else:
-        reason = _("%(day)s fits") % {"day": day_name}
-    return Component("timetable", weight, weight, reason)
+
+    return Component("timetable", weight, weight, why)
 
 
 def capacity_component(service: ServiceProfile) -> Component:
     weight = WEIGHTS["capacity"]
-    points = 0.0
-    parts = []
-    if service.accepts_referrals:
-        points += REFERRAL_POINTS
-        parts.append(_("accepts referrals"))
-    else:
-        parts.append(_("signpost only"))
-    if service.places_per_session:
-        points += PLACES_POINTS
-        parts.append(
-            ngettext("%(n)s place a session", "%(n)s places a session", service.places_per_session)
-            % {"n": service.places_per_session}
-        )
-    return Component("capacity", points, weight, " · ".join(str(p) for p in parts))
+    points = (REFERRAL_POINTS if service.accepts_referrals else 0.0) + (
+        PLACES_POINTS if service.places_per_session else 0.0
+    )
+
+    def why():
+        parts = [_("accepts referrals") if service.accepts_referrals else _("signpost only")]
+        if service.places_per_session:
+            n = service.places_per_session
+            parts.append(ngettext("%(n)s place a session", "%(n)s places a session", n) % {"n": n})
+        return " · ".join(str(p) for p in parts)
+
+    return Component("capacity", points, weight, why)
 
 
 def format_checked(days: int) -> str:
@@ -425,13 +445,17 @@ def freshness_component(service: ServiceProfile) -> Component:
     weight = WEIGHTS["freshness"]
     days = service.days_since_checked
     if days is None:
-        return Component("freshness", 0.0, weight, _("never checked"))
+        return Component("freshness", 0.0, weight, lambda: _("never checked"))
     days = max(days, 0)
     points = weight * max(0.0, 1.0 - days / FRESHNESS_DAYS)
-    reason = format_checked(days)
-    if days > STALE_DAYS:
-        reason = _("%(checked)s (not checked recently)") % {"checked": reason}
-    return Component("freshness", points, weight, reason)
+
+    def why():
+        reason = format_checked(days)
+        if days > STALE_DAYS:
+            reason = _("%(checked)s (not checked recently)") % {"checked": reason}
+        return reason
+
+    return Component("freshness", points, weight, why)
 
 
 def score_service(
