@@ -12,31 +12,8 @@ from .conftest import make_session, refer_on
 
 THREADS = 20
 
-VOCABULARY_MIGRATIONS = (
-    "linkwell.referrals.migrations.0002_load_vocabularies",
-    "linkwell.directory.migrations.0002_load_vocabularies",
-    "linkwell.casework.migrations.0002_vocabulary_and_backfill",
-)
 
-
-@pytest.fixture(autouse=True)
-def _reload_vocabularies(django_db_blocker):
-    """The flush after a transactional test empties the vocabulary tables that migrations
-    load; put them back so the tests that follow on this worker still find them. Autouse, so
-    it is set up before the database fixture and so torn down after its flush."""
-    yield
-    import importlib
-
-    from django.apps import apps
-
-    with django_db_blocker.unblock():
-        for name in VOCABULARY_MIGRATIONS:
-            importlib.import_module(name).load(apps, None)
-
-
-# serialized_rollback: the flush after a transactional test would otherwise wipe the
-# vocabularies loaded by migrations (needs, reasons) for the tests that follow.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_bookings_for_the_last_place_book_exactly_one(
     case, group, link_worker, provider
 ):
