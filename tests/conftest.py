@@ -19,6 +19,32 @@ def _compiled_translations():
     call_command("compiletranslations", verbosity=0)
 
 
+VOCABULARY_MIGRATIONS = (
+    "linkwell.referrals.migrations.0002_load_vocabularies",
+    "linkwell.directory.migrations.0002_load_vocabularies",
+    "linkwell.casework.migrations.0002_vocabulary_and_backfill",
+)
+
+
+@pytest.fixture(autouse=True)
+def _vocabularies_for_transactional_tests(request):
+    """Django empties every table after a transactional test, taking the vocabularies that
+    data migrations loaded with it; put them back before each transactional test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+        {"live_server", "transactional_db"} & set(request.fixturenames)
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    for name in VOCABULARY_MIGRATIONS:
+        importlib.import_module(name).load(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that are not about hashing don't need it."""

@@ -28,24 +28,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(autouse=True)
-def _vocabularies(request):
-    """Browser tests use transactional databases, which Django empties after each test,
-    taking the vocabularies that data migrations loaded with them. Put them back."""
-    if "live_server" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    import importlib
-
-    from django.apps import apps
-
-    for migration in (
-        "linkwell.referrals.migrations.0002_load_vocabularies",
-        "linkwell.directory.migrations.0002_load_vocabularies",
-    ):
-        importlib.import_module(migration).load(apps, None)
-
-
 @pytest.fixture(scope="session")
 def browser():
     if CHROMIUM is None:
