@@ -66,6 +66,7 @@ def test_the_dashboard_sends_staff_to_where_they_start(request, client, who, des
     "who, text",
     [
         ("provider", "accept or decline people a link worker refers to you"),
+        ("provider", "/groups/"),
         ("editor", "approve listings"),
         ("commissioner", "small numbers are hidden"),
         ("nobody", "not linked to an organisation"),

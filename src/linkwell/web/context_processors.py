@@ -28,6 +28,8 @@ def navigation(request):
             add(_("Calls to make"), "messaging:calls")
             add(_("Messages not sent"), "messaging:failed")
             add(_("Measures due"), "outcomes:due")
+        if Role.PROVIDER in roles:
+            add(_("Sessions"), "groups:sessions")
         if roles & {Role.PROVIDER, Role.DIRECTORY_EDITOR}:
             add(_("Directory listings"), "directory:dashboard")
         add(_("Find community services"), "services:search")
