@@ -1712,6 +1712,9 @@ def load_demo(*, seed: int = 2026, today: datetime.date | None = None, stdout=No
         from linkwell.casework.demo import load_casework_demo  # casework demo (issue 3)
 
         load_casework_demo(random.Random(seed + 3), now=plan.now)
+        from linkwell.groups.demo import load_groups_demo  # provider sessions (issue 7)
+
+        load_groups_demo(random.Random(seed + 7))
     return _summary(time.monotonic() - started)
 
 

@@ -195,3 +195,16 @@ def test_histories_run_forwards_within_the_last_year(demo):
             assert referral.created_at <= referral.received_at <= referral.accepted_at
             assert referral.allocated_to is not None
         assert (referral.closed_at is not None) == (not referral.is_open)
+
+
+def test_the_demo_provider_has_sessions_and_people_booked_on_them(demo, client):
+    from linkwell.accounts.models import User
+    from linkwell.groups.models import Booking, Session
+
+    provider = User.objects.get(email="provider@example.org")
+    org_ids = list(provider.memberships.values_list("organisation_id", flat=True))
+    sessions = Session.objects.filter(service__organization__organisation_id__in=org_ids)
+    assert sessions.exists()
+    assert Booking.objects.filter(session__in=sessions).exists()
+    client.force_login(provider)
+    assert client.get("/groups/").status_code == 200
