@@ -61,7 +61,9 @@ def load_groups_demo(rng: random.Random) -> int:
                 interpreter_needed=person.interpreter_needed,
             )
             booking_create(
-                actor=case.referral.allocated_to, session_id=session.pk, service_referral_id=onward.pk
+                actor=case.referral.allocated_to,
+                session_id=session.pk,
+                service_referral_id=onward.pk,
             )
             booked += 1
         except (ValidationError, PermissionDenied):
