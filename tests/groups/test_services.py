@@ -162,3 +162,19 @@ def test_a_session_needs_at_least_one_place(group, provider):
             places=0,
         )
     assert "places" in exc.value.message_dict
+
+
+def test_shared_fields_longer_than_the_database_allows_are_refused_clearly(
+    case, group, link_worker
+):
+    from linkwell.groups.services import service_referral_create
+
+    with pytest.raises(ValidationError) as exc:
+        service_referral_create(
+            actor=link_worker,
+            case_id=case.pk,
+            service_id=group.pk,
+            first_name="Amina",
+            language="Chinese (Mandarin) with Hakka",
+        )
+    assert "language" in exc.value.message_dict

@@ -57,7 +57,7 @@ def load_groups_demo(rng: random.Random) -> int:
                 service_id=service.pk,
                 first_name=person.known_as,
                 contact_route=person.contact_method_labels[0] if person.contact_methods else "",
-                language=person.get_language_display(),
+                language=person.language,
                 interpreter_needed=person.interpreter_needed,
             )
             booking_create(

@@ -78,6 +78,15 @@ def service_referral_create(
         first_name = (first_name or "").strip()
         if not first_name:
             errors["first_name"] = _("Enter the first name to share.")
+        # Lengths the database enforces (PostgreSQL refuses longer values; SQLite would not).
+        for field, value, limit in (
+            ("first_name", first_name, 100),
+            ("contact_route", contact_route or "", 200),
+            ("language", language or "", 16),
+            ("access_needs", access_needs or "", 500),
+        ):
+            if len(value.strip()) > limit and field not in errors:
+                errors[field] = _("Keep this to %(n)s characters or fewer.") % {"n": limit}
         if len(note or "") > MAX_SHARED_NOTE:
             errors["note"] = _("Keep the note to %(n)s characters or fewer.") % {
                 "n": MAX_SHARED_NOTE
