@@ -124,6 +124,8 @@ INSTALLED_APPS = [
     "linkwell.outcomes",
     "linkwell.casework",
     "linkwell.groups",
+    "linkwell.noticeboard",
+    "linkwell.reports",
     "linkwell.web",
 ]
 

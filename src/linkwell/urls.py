@@ -20,6 +20,8 @@ urlpatterns = [
     path("groups/", include("linkwell.groups.urls")),
     path("q/", include("linkwell.outcomes.public_urls")),
     path("messaging/", include("linkwell.messaging.urls")),
+    path("noticeboard/", include("linkwell.noticeboard.urls")),
+    path("reports/", include("linkwell.reports.urls")),
     path("oruk/", include("linkwell.directory.oruk_urls")),
     path("api/v1/", include("linkwell.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

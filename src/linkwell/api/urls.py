@@ -15,6 +15,9 @@ from linkwell.casework.api import (
     ProgressCreateView,
 )
 from linkwell.casework.matching_api import MatchListView
+from linkwell.groups import api_urls as groups_api_urls
+from linkwell.messaging import api_urls as messaging_api_urls
+from linkwell.noticeboard import api_urls as noticeboard_api_urls
 from linkwell.outcomes.api import MeasurementListView, SelfCompletionLinkCreateView
 from linkwell.people.api import PersonDetailView
 from linkwell.referrals.api import (
@@ -24,6 +27,7 @@ from linkwell.referrals.api import (
     ReferralTransitionView,
     SelfReferralCreateView,
 )
+from linkwell.reports import api_urls as reports_api_urls
 
 app_name = "api"
 
@@ -67,5 +71,10 @@ urlpatterns = [
     path("cases/<int:case_id>/follow-ups", FollowUpCreateView.as_view(), name="case-follow-ups"),
     path("cases/<int:case_id>/discharge", DischargeView.as_view(), name="case-discharge"),
     path("cases/<int:case_id>/matches", MatchListView.as_view(), name="case-matches"),
+    # Each later app keeps its own API routes (names stay in the "api" namespace).
+    *groups_api_urls.urlpatterns,
+    *messaging_api_urls.urlpatterns,
+    *noticeboard_api_urls.urlpatterns,
+    *reports_api_urls.urlpatterns,
     re_path(r"", not_found),
 ]

@@ -36,6 +36,7 @@ from linkwell.referrals.models import OPEN_STATUSES, Need, Referral, Status
 from linkwell.referrals.selectors import link_workers_of, referral_events
 
 from .models import Case, Contact, DischargeReason, GoalProgress, PlanGoal
+from .timeline import discharge_sections, timeline_sources
 
 
 def failed_contact_limit() -> int:
@@ -327,6 +328,10 @@ def case_timeline(case: Case) -> list[TimelineEntry]:
                 case.discharged_at, "discharge", _("Discharged"), case, case.discharged_by
             )
         )
+    # Later stages (groups, outcomes, messaging) add their own entries; casework never
+    # imports them (see casework.timeline).
+    for source in timeline_sources():
+        entries.extend(source(case))
     entries.sort(key=lambda e: e.at)
     return entries
 
@@ -360,8 +365,9 @@ def discharge_summary_draft(case: Case) -> str:
             score = _("no progress recorded")
         lines.append(f"- {goal.wording} — {score}")
     lines.append("")
-    # Onward referrals to community activities arrive with the groups issue.
-    lines.append(_("Activities connected to: none recorded yet"))
+    # Later stages (onward referrals, attendance) add their sections via casework.timeline.
+    for section in discharge_sections():
+        lines.extend(section(case))
     outcome = _outcome_change_lines(case)
     if outcome:
         lines.append("")
