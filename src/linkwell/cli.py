@@ -81,6 +81,8 @@ def main(argv: list[str] | None = None) -> None:
 
     if argv and argv[0] in COMMAND_ALIASES:
         argv[0] = COMMAND_ALIASES[argv[0]]
+    elif argv and "-" in argv[0] and not argv[0].startswith("-"):
+        argv[0] = argv[0].replace("-", "_")  # every Django command also answers hyphenated
     known = {"demo", "serve", "worker", "token", "-h", "--help"}
     if not argv or argv[0] not in known:
         _setup()

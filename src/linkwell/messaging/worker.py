@@ -161,6 +161,9 @@ def run_forever(stop: threading.Event | None = None) -> None:
     while not stop.is_set():
         busy = False
         try:
+            from linkwell.jobs import run_due_jobs
+
+            run_due_jobs()  # reminders, nudges, re-alerts: they queue messages sent below
             busy = send_due_messages(limit=BATCH) >= BATCH
         except Exception:
             logger.exception("messaging worker pass failed; trying again shortly")
