@@ -266,7 +266,7 @@ def test_bad_postcode_or_proximity_is_400(client, directory, params, message):
 
 
 def test_unknown_paths_and_writes_get_json_errors_with_cors(client):
-    assert get(client, "/oruk/organizations/whatever", status=404)["status"] == 404
+    assert get(client, "/oruk/no_such_endpoint/whatever", status=404)["status"] == 404
     response = client.post("/oruk/services", {})
     assert response.status_code == 405
     assert response["Access-Control-Allow-Origin"] == "*"

@@ -35,26 +35,52 @@ def as_user(client):
     return sign_in
 
 
+LEGACY_KEYS = {
+    "day_1": "schedules-0-byday",
+    "opens_1": "schedules-0-opens_at",
+    "closes_1": "schedules-0-closes_at",
+    "location_name": "locations-0-name",
+    "address_1": "locations-0-address_1",
+    "city": "locations-0-city",
+    "postcode": "locations-0-postcode",
+    "accessibility": "locations-0-accessibility",
+}
+
+
+def management(prefix, total, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
 def form_post(**overrides):
+    """The listing form as a browser posts it: one time, one place, no phone."""
     data = {
         "name": "Knit and natter",
         "description": "Bring your own wool.",
         "status": "active",
         "accepts_referrals": "no",
         "is_free": "yes",
-        "day_1": "WE",
-        "opens_1": "14:00",
-        "closes_1": "16:00",
-        "location_name": "Hendon Library",
-        "address_1": "Toward Road",
-        "city": "Sunderland",
-        "postcode": "SR2 8JG",
+        "schedules-0-freq": "WEEKLY",
+        "schedules-0-byday": "WE",
+        "schedules-0-opens_at": "14:00",
+        "schedules-0-closes_at": "16:00",
+        "locations-0-name": "Hendon Library",
+        "locations-0-address_1": "Toward Road",
+        "locations-0-city": "Sunderland",
+        "locations-0-postcode": "SR2 8JG",
+        "locations-0-accessibility": ["step_free"],
         "languages": "English\nPolish - Ola speaks Polish",
         "taxonomy_terms": [],
         "target_groups": ["over_55s"],
-        "accessibility": ["step_free"],
+        **management("schedules", 1),
+        **management("locations", 1),
+        **management("phones", 1),
     }
-    data.update(overrides)
+    data.update({LEGACY_KEYS.get(k, k): v for k, v in overrides.items()})
     return data
 
 
@@ -139,7 +165,7 @@ def test_the_form_shows_field_errors(as_user, provider, directory_org):
         ),
     )
     page = response.content.decode()
-    assert "The closing time must be after the opening time." in page
+    assert "Time 1: the end time must be after the start time" in page
     assert "Maximum age must be the same as or more than the minimum age." in page
     assert "Places per session cannot be negative." in page
     assert "Enter a valid UK postcode" in page

@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from linkwell.lib.postcode import InvalidPostcode, normalise_postcode
 from linkwell.people.vocabulary import LANGUAGE_CHOICES
+from linkwell.web.forms_widgets import NHSDateField
 
 from .models import (
     AccessibilityFeature,
@@ -19,6 +21,7 @@ from .models import (
     TaxonomyTerm,
 )
 from .selectors import DAYS
+from .services import service_location_postcode_error, valid_byday
 from .vocabulary import LINKWELL_TAXONOMY_ID
 
 DAY_CHOICES = [
@@ -199,27 +202,6 @@ class ServiceForm(forms.Form):
         label=_("Cost per session in pounds"), required=False, decimal_places=2
     )
     fees_description = forms.CharField(label=_("About the cost"), required=False)
-    day_1 = forms.ChoiceField(label=_("Day"), choices=[("", ""), *DAY_CHOICES], required=False)
-    opens_1 = forms.TimeField(
-        label=_("Starts at"), required=False, help_text=_("For example, 10:00")
-    )
-    closes_1 = forms.TimeField(
-        label=_("Ends at"), required=False, help_text=_("For example, 12:00")
-    )
-    day_2 = forms.ChoiceField(
-        label=_("Another day"), choices=[("", ""), *DAY_CHOICES], required=False
-    )
-    opens_2 = forms.TimeField(label=_("Starts at"), required=False)
-    closes_2 = forms.TimeField(label=_("Ends at"), required=False)
-    location_name = forms.CharField(label=_("Name of the place"), required=False)
-    address_1 = forms.CharField(label=_("Address line 1"), required=False)
-    address_2 = forms.CharField(label=_("Address line 2"), required=False)
-    city = forms.CharField(label=_("Town or city"), required=False)
-    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=10)
-    accessibility = forms.MultipleChoiceField(
-        label=_("Accessibility"), widget=forms.CheckboxSelectMultiple, required=False
-    )
-    phone = forms.CharField(label=_("Phone number"), required=False, max_length=50)
     comment = forms.CharField(
         label=_("What did you change?"),
         help_text=_("This helps the directory editor check it."),
@@ -227,21 +209,35 @@ class ServiceForm(forms.Form):
         widget=forms.Textarea,
     )
 
-    SERVICE_KEY_TO_FIELD = {
-        "byday": "day_1",
-        "opens_at": "opens_1",
-        "closes_at": "closes_1",
-        "amount": "cost_amount",
-        "freq": "day_1",
-    }
+    # Row errors (byday, opens_at, postcode…) are caught per row by the formsets below; any
+    # the service still finds are shown at the top of the form.
+    SERVICE_KEY_TO_FIELD = {"amount": "cost_amount"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_groups"].choices = _vocab_choices(TargetGroup)
         self.fields["taxonomy_terms"].choices = _term_choices()
-        self.fields["accessibility"].choices = _vocab_choices(AccessibilityFeature)
         for name in ("minimum_age", "maximum_age", "places_per_session"):
             self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+    def clean(self):
+        # The same checks as services.service_clean, here so they show together with any
+        # errors in the rows of times and places (the service still has the last word).
+        cd = super().clean()
+        for name in ("minimum_age", "maximum_age", "places_per_session"):
+            if cd.get(name) is not None and cd[name] < 0:
+                self.add_error(
+                    name,
+                    _("Places per session cannot be negative.")
+                    if name == "places_per_session"
+                    else _("Age cannot be negative."),
+                )
+        low, high = cd.get("minimum_age"), cd.get("maximum_age")
+        if low is not None and high is not None and low >= 0 and low > high:
+            self.add_error(
+                "maximum_age", _("Maximum age must be the same as or more than the minimum age.")
+            )
+        return cd
 
     def clean_languages(self):
         rows = []
@@ -281,28 +277,12 @@ class ServiceForm(forms.Form):
         ]
         initial["is_free"] = "no" if costs else "yes"
         initial["cost_amount"] = costs[0]["amount"] if costs else None
-        for i, sched in enumerate(data.get("schedules", [])[:2], start=1):
-            initial[f"day_{i}"] = sched.get("byday")
-            initial[f"opens_{i}"] = sched.get("opens_at")
-            initial[f"closes_{i}"] = sched.get("closes_at")
-        locations = data.get("locations", [])
-        if locations:
-            loc = locations[0]
-            initial.update(
-                location_name=loc.get("name"),
-                address_1=loc.get("address_1"),
-                address_2=loc.get("address_2"),
-                city=loc.get("city"),
-                postcode=loc.get("postcode"),
-                accessibility=loc.get("accessibility", []),
-            )
-        phones = data.get("phones", [])
-        initial["phone"] = phones[0]["number"] if phones else ""
         return initial
 
     def to_data(self, base: dict | None = None) -> dict:
         """The listing `data` this form describes, on top of `base` (the current content), so
-        what the form does not show (more places, more times) is kept."""
+        what the form does not show is kept. Times, places and phones come from the formsets
+        (see ServiceEditor)."""
         cd = self.cleaned_data
         data = dict(base or {})
         for f in (
@@ -333,36 +313,323 @@ class ServiceForm(forms.Form):
                     "amount_description": cd.get("fees_description") or "",
                 }
             ]
-        schedules = list((base or {}).get("schedules", []))[2:]
-        rows = []
-        for i in (1, 2):
-            day, opens, closes = cd.get(f"day_{i}"), cd.get(f"opens_{i}"), cd.get(f"closes_{i}")
-            if day or opens or closes:
-                rows.append(
-                    {
-                        "freq": "WEEKLY",
-                        "byday": day or "",
-                        "opens_at": opens.strftime("%H:%M") if opens else None,
-                        "closes_at": closes.strftime("%H:%M") if closes else None,
-                    }
+        return data
+
+
+def _row_number(form: forms.Form) -> int:
+    """1-based position of a formset row, from its prefix ("schedules-2" -> 3)."""
+    try:
+        return int((form.prefix or "").rsplit("-", 1)[-1]) + 1
+    except ValueError:
+        return 1
+
+
+class ScheduleForm(forms.Form):
+    """One time the service meets (an RFC 5545 weekly or monthly rule)."""
+
+    freq = forms.ChoiceField(
+        label=_("How often"),
+        choices=[("WEEKLY", _("Every week")), ("MONTHLY", _("Every month"))],
+        initial="WEEKLY",
+        required=False,
+    )
+    byday = forms.CharField(
+        label=_("Day"),
+        help_text=_(
+            "MO, TU, WE, TH, FR, SA or SU. Separate more than one day with commas. "
+            "For a monthly group put the week first, for example 1MO for the first Monday "
+            "or -1FR for the last Friday."
+        ),
+        required=False,
+        max_length=100,
+    )
+    opens_at = forms.TimeField(
+        label=_("Starts at"), required=False, help_text=_("For example, 10:00")
+    )
+    closes_at = forms.TimeField(
+        label=_("Ends at"), required=False, help_text=_("For example, 12:00")
+    )
+    description = forms.CharField(
+        label=_("Notes about this time"),
+        help_text=_("For example: term time only, or not on bank holidays."),
+        required=False,
+        max_length=500,
+    )
+    valid_from = NHSDateField(
+        label=_("Runs from (optional)"), help_text=_("For example, 1 9 2026"), required=False
+    )
+    valid_to = NHSDateField(
+        label=_("Runs until (optional)"), help_text=_("For example, 31 7 2027"), required=False
+    )
+
+    CONTENT = ("byday", "opens_at", "closes_at", "description", "valid_from", "valid_to")
+
+    def clean(self):
+        cd = super().clean()
+        if cd.get("DELETE") or not any(cd.get(f) for f in self.CONTENT):
+            return cd
+        n = _row_number(self)
+        byday = (cd.get("byday") or "").upper().replace(" ", "")
+        cd["byday"] = byday
+        if byday and not valid_byday(byday):
+            self.add_error(
+                "byday",
+                _(
+                    "Time %(n)s: enter days as MO, TU, WE, TH, FR, SA or SU "
+                    "(for example TU, or 1MO for the first Monday)"
                 )
-        data["schedules"] = rows + schedules
-        locations = list((base or {}).get("locations", []))
-        first = {
-            "id": locations[0].get("id") if locations else None,
-            "name": cd.get("location_name") or "",
-            "address_1": cd.get("address_1") or "",
-            "address_2": cd.get("address_2") or "",
-            "city": cd.get("city") or "",
-            "postcode": cd.get("postcode") or "",
-            "transportation": locations[0].get("transportation", "") if locations else "",
+                % {"n": n},
+            )
+        elif not byday and (cd.get("opens_at") or cd.get("closes_at")):
+            self.add_error("byday", _("Time %(n)s: enter the day") % {"n": n})
+        opens, closes = cd.get("opens_at"), cd.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error(
+                "closes_at",
+                _("Time %(n)s: the end time must be after the start time") % {"n": n},
+            )
+        start, end = cd.get("valid_from"), cd.get("valid_to")
+        if start and end and end < start:
+            self.add_error(
+                "valid_to",
+                _("Time %(n)s: the end date must be the same as or after the start date")
+                % {"n": n},
+            )
+        return cd
+
+    def row(self) -> dict | None:
+        cd = self.cleaned_data
+        if not cd or cd.get("DELETE") or not any(cd.get(f) for f in self.CONTENT):
+            return None
+        return {
+            "freq": cd.get("freq") or "WEEKLY",
+            "byday": cd.get("byday") or "",
+            "opens_at": cd["opens_at"].strftime("%H:%M") if cd.get("opens_at") else None,
+            "closes_at": cd["closes_at"].strftime("%H:%M") if cd.get("closes_at") else None,
+            "description": cd.get("description") or "",
+            "valid_from": cd["valid_from"].isoformat() if cd.get("valid_from") else None,
+            "valid_to": cd["valid_to"].isoformat() if cd.get("valid_to") else None,
+        }
+
+
+class LocationForm(forms.Form):
+    """One place the service meets. `id` keeps the link to a place already known."""
+
+    id = forms.CharField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Name of the place"), required=False, max_length=255)
+    address_1 = forms.CharField(label=_("Address line 1"), required=False, max_length=255)
+    address_2 = forms.CharField(label=_("Address line 2"), required=False, max_length=255)
+    city = forms.CharField(label=_("Town or city"), required=False, max_length=255)
+    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=10)
+    transportation = forms.CharField(
+        label=_("Getting there"),
+        help_text=_("For example: buses 2 and 3 stop outside, car park behind the building."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    accessibility = forms.MultipleChoiceField(
+        label=_("Accessibility"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    CONTENT = ("name", "address_1", "address_2", "city", "postcode", "transportation")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accessibility"].choices = _vocab_choices(AccessibilityFeature)
+        self.fields["postcode"].widget.attrs["autocomplete"] = "off"
+
+    def clean(self):
+        cd = super().clean()
+        if cd.get("DELETE") or not any(cd.get(f) for f in self.CONTENT):
+            if cd.get("accessibility") and not cd.get("DELETE"):
+                self.add_error(
+                    "name",
+                    _("Place %(n)s: enter the name or address of the place")
+                    % {"n": _row_number(self)},
+                )
+            return cd
+        n = _row_number(self)
+        postcode = (cd.get("postcode") or "").strip()
+        if postcode:
+            try:
+                cd["postcode"] = normalise_postcode(postcode)
+            except InvalidPostcode as exc:
+                self.add_error(
+                    "postcode", _("Place %(n)s: %(error)s") % {"n": n, "error": _(exc.message)}
+                )
+            else:
+                unknown = service_location_postcode_error(cd["postcode"])
+                if unknown:
+                    self.add_error(
+                        "postcode",
+                        _("Place %(n)s: %(error)s Check it, so people can find the place.")
+                        % {"n": n, "error": unknown},
+                    )
+        elif cd.get("address_1"):
+            self.add_error("postcode", _("Place %(n)s: enter the postcode") % {"n": n})
+        return cd
+
+    def row(self) -> dict | None:
+        cd = self.cleaned_data
+        if not cd or cd.get("DELETE") or not any(cd.get(f) for f in self.CONTENT):
+            return None
+        return {
+            "id": cd.get("id") or None,
+            **{f: (cd.get(f) or "").strip() for f in self.CONTENT},
             "accessibility": cd.get("accessibility") or [],
         }
-        has_place = any(first[k] for k in ("name", "address_1", "postcode"))
-        data["locations"] = ([first] if has_place else []) + locations[1:]
-        phones = list((base or {}).get("phones", []))
-        data["phones"] = ([{"number": cd["phone"]}] if cd.get("phone") else []) + phones[1:]
+
+
+class PhoneForm(forms.Form):
+    number = forms.CharField(label=_("Phone number"), required=False, max_length=50)
+    description = forms.CharField(
+        label=_("What this number is for (optional)"),
+        help_text=_("For example: bookings, or the group leader on session days."),
+        required=False,
+        max_length=255,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+
+    def clean(self):
+        cd = super().clean()
+        if not cd.get("DELETE") and cd.get("description") and not cd.get("number"):
+            self.add_error(
+                "number", _("Phone %(n)s: enter the phone number") % {"n": _row_number(self)}
+            )
+        return cd
+
+    def row(self) -> dict | None:
+        cd = self.cleaned_data
+        if not cd or cd.get("DELETE") or not (cd.get("number") or "").strip():
+            return None
+        return {"number": cd["number"].strip(), "description": cd.get("description") or ""}
+
+
+class RowFormSet(forms.BaseFormSet):
+    """Rows a provider adds and removes without JavaScript: one blank row is always offered,
+    "Add another" re-renders with one more (see ServiceEditor), "Remove" drops a row."""
+
+    legend = ""
+    remove_label = _("Remove")
+
+    def __init__(self, *args, extra: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if extra is not None:
+            self.extra = extra
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = self.remove_label
+
+    def rows(self) -> list[dict]:
+        return [r for r in (form.row() for form in self.forms) if r is not None]
+
+
+def _row_formset(form, *, max_num, remove_label):
+    return forms.formset_factory(
+        form,
+        formset=type(f"{form.__name__}Set", (RowFormSet,), {"remove_label": remove_label}),
+        extra=1,
+        can_delete=True,
+        max_num=max_num,
+        validate_max=True,
+        absolute_max=max_num,
+    )
+
+
+ScheduleFormSet = _row_formset(ScheduleForm, max_num=30, remove_label=_("Remove this time"))
+LocationFormSet = _row_formset(LocationForm, max_num=30, remove_label=_("Remove this place"))
+PhoneFormSet = _row_formset(PhoneForm, max_num=10, remove_label=_("Remove this number"))
+
+
+class ServiceEditor:
+    """The whole listing form: ServiceForm plus a formset for every time, place and phone.
+
+    - Unbound (`data=None`): filled from a listing's `data` snapshot, with one blank row each.
+    - Bound: what was posted. `add` (a formset prefix) means "Add another" was pressed: the
+      editor is rebuilt unbound from what was typed, with one more blank row in that set, so
+      nothing is validated or lost and no JavaScript is needed.
+    """
+
+    SETS = {
+        "schedules": ScheduleFormSet,
+        "locations": LocationFormSet,
+        "phones": PhoneFormSet,
+    }
+
+    def __init__(self, data=None, *, listing: dict | None = None, initial: dict | None = None):
+        listing = listing or {}
+        if data is None:
+            self.form = ServiceForm(
+                initial={**ServiceForm.initial_from(listing), **(initial or {})}
+            )
+            self.formsets = {
+                prefix: cls(prefix=prefix, initial=self._rows(prefix, listing))
+                for prefix, cls in self.SETS.items()
+            }
+        else:
+            self.form = ServiceForm(data)
+            self.formsets = {prefix: cls(data, prefix=prefix) for prefix, cls in self.SETS.items()}
+
+    @staticmethod
+    def _rows(prefix: str, listing: dict) -> list[dict]:
+        rows = [dict(r) for r in listing.get(prefix) or []]
+        if prefix == "locations":
+            for row in rows:
+                row["id"] = row.get("id") or ""
+        return rows
+
+    @classmethod
+    def adding(cls, data, prefix: str) -> ServiceEditor:
+        """The editor re-shown with one more blank row in `prefix` (nothing saved)."""
+        posted = cls(data)
+        editor = cls.__new__(cls)
+        editor.form = ServiceForm(initial={n: bf.value() for n, bf in _bound(posted.form)})
+        editor.formsets = {}
+        for name, cls_ in cls.SETS.items():
+            fs = posted.formsets[name]
+            try:
+                rows = [
+                    {n: bf.value() for n, bf in _bound(f) if n != "DELETE"}
+                    for f in fs.forms
+                    if not fs.can_delete or not f["DELETE"].value()
+                ]
+            except ValidationError:  # a tampered management form: start that set again
+                rows = []
+            editor.formsets[name] = cls_(
+                prefix=name, initial=rows, extra=1 if name == prefix else 0
+            )
+            if name != prefix and not rows:
+                editor.formsets[name].extra = 1
+        return editor
+
+    @property
+    def comment(self) -> str:
+        return self.form.cleaned_data.get("comment") or ""
+
+    def is_valid(self) -> bool:
+        results = [self.form.is_valid()] + [fs.is_valid() for fs in self.formsets.values()]
+        return all(results)
+
+    def to_data(self, base: dict | None = None) -> dict:
+        data = self.form.to_data(base)
+        for prefix, fs in self.formsets.items():
+            data[prefix] = fs.rows()
         return data
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        add_service_errors(self.form, exc, ServiceForm.SERVICE_KEY_TO_FIELD)
+
+    def all_forms(self) -> list:
+        return [self.form, *self.formsets.values()]
+
+
+def _bound(form: forms.Form):
+    return ((name, form[name]) for name in form.fields)
 
 
 class ReturnForm(forms.Form):
@@ -391,4 +658,11 @@ class ReportForm(forms.Form):
     )
 
 
-__all__ = ["DAYS", "SearchForm", "ServiceForm", "ReportForm", "ReturnForm"]
+__all__ = [
+    "DAYS",
+    "SearchForm",
+    "ServiceForm",
+    "ServiceEditor",
+    "ReportForm",
+    "ReturnForm",
+]

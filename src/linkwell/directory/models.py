@@ -389,7 +389,7 @@ class Schedule(models.Model):
     opens_at = models.TimeField(null=True, blank=True)
     closes_at = models.TimeField(null=True, blank=True)
     schedule_link = models.URLField(max_length=500, blank=True)
-    attending_type = models.CharField(max_length=50, blank=True)
+    attending_type = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
 
     class Meta:

@@ -163,6 +163,18 @@ def organization_dict(org) -> dict:
     )
 
 
+def organization_full_dict(org, services: list) -> dict:
+    """`GET /organizations/{id}`: the organisation and its published services (each without
+    the organisation repeated inside it)."""
+    data = organization_dict(org)
+    data["organization_identifiers"] = []
+    data["attributes"] = []
+    data["services"] = [
+        {k: v for k, v in service_summary_dict(s).items() if k != "organization"} for s in services
+    ]
+    return data
+
+
 def language_dict(language) -> dict:
     return _clean(
         {

@@ -23,6 +23,7 @@ Each imported organisation, service and location records where it came from and 
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime
 import json
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
@@ -108,6 +110,9 @@ class ImportReport:
     errors: list[tuple[str, str]] = field(default_factory=list)
     error_count: int = 0
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    # Services imported earlier from this source and missing from it now (soft-deleted).
+    retired: int = 0
+    retired_ids: list[str] = field(default_factory=list)
 
     @property
     def skipped(self) -> int:
@@ -483,6 +488,129 @@ def _v1_schedule(r: dict) -> dict:
 
 
 # ================================================================ writing
+#
+# Records are turned into unsaved rows in memory (`_Rows`), record by record: a record that
+# cannot be imported raises RecordError before any of its rows join the chunk. Every CHUNK
+# records, the chunk's rows are written with a few bulk statements (replaced nested rows
+# deleted first, then bulk_create / bulk_update per table) inside a savepoint. If the database
+# refuses the chunk (a constraint), the chunk is rolled back and written again one record per
+# savepoint, so the bad record is reported and skipped and the others kept — as before, but
+# without a savepoint and a dozen statements for every record of a clean feed.
+
+CHUNK = 1000
+
+# Fields written when an existing row is updated (the same fields `update_or_create` set).
+_UPDATE_FIELDS = {
+    Taxonomy: ["name", "description", "uri", "version"],
+    TaxonomyTerm: [
+        "code", "name", "description", "taxonomy", "parent_id", "language", "term_uri",
+    ],
+    Organization: [
+        "name", "alternate_name", "description", "email", "website", "uri", "legal_status",
+        "logo", "source", "source_imported_at",
+    ],
+    Location: [
+        "location_type", "organization", "url", "name", "alternate_name", "description",
+        "transportation", "latitude", "longitude", "external_identifier",
+        "external_identifier_type", "postcode", "lsoa11", "imd_decile", "source",
+        "source_imported_at",
+    ],
+}  # fmt: skip
+# Written in this order (foreign keys are checked at commit, so the order is for readability).
+_CREATE_ORDER = (
+    Taxonomy,
+    TaxonomyTerm,
+    Organization,
+    Location,
+    Service,
+    ServiceAtLocation,
+    Address,
+    Accessibility,
+    Contact,
+    Phone,
+    Language,
+    Schedule,
+    CostOption,
+    Attribute,
+)
+
+
+# Upserted by id and reused within an import; every other table's rows are new each time.
+_UPSERTED = (Taxonomy, TaxonomyTerm, Organization, Location)
+
+
+class _Clash(Exception):
+    """Two records of a chunk write a nested row with the same id."""
+
+
+class _Rows:
+    """Rows to write: new rows, updated rows, and the services / locations whose nested rows
+    the feed replaces (deleted before the new ones are written)."""
+
+    def __init__(self) -> None:
+        self.create: dict[type, dict] = defaultdict(dict)
+        self.update: dict[type, dict] = defaultdict(dict)
+        self.replace_services: set[uuid.UUID] = set()
+        self.replace_locations: set[uuid.UUID] = set()
+        self.replace_target_groups: set[uuid.UUID] = set()
+        self.target_groups: list[tuple[uuid.UUID, int]] = []
+
+    def add(self, obj):
+        self.create[type(obj)][obj.pk] = obj
+        return obj
+
+    def merge(self, other: _Rows) -> None:
+        """Add a record's rows. Nested rows with the id of one already in the chunk (two
+        services with the same schedule id, say) raise _Clash: the database would refuse it."""
+        for model, rows in other.create.items():
+            mine = self.create.get(model, {})
+            # Look up the record's few ids in the chunk's many (not the other way round).
+            if model not in _UPSERTED and any(pk in mine for pk in rows):
+                raise _Clash
+        for model, rows in other.create.items():
+            self.create[model].update(rows)
+        for model, rows in other.update.items():
+            self.update[model].update(rows)
+        self.replace_services |= other.replace_services
+        self.replace_locations |= other.replace_locations
+        self.replace_target_groups |= other.replace_target_groups
+        self.target_groups += other.target_groups
+
+    def write(self) -> None:
+        services, locations = list(self.replace_services), list(self.replace_locations)
+        for part in _chunked(services, 500):
+            # Replace what the feed nests under the service; locations are shared, upserted.
+            Attribute.objects.filter(link_entity="service", link_id__in=part).delete()
+            Schedule.objects.filter(service_id__in=part).delete()
+            ServiceAtLocation.objects.filter(service_id__in=part).delete()
+            Contact.objects.filter(service_id__in=part).delete()
+            Phone.objects.filter(service_id__in=part).delete()
+            CostOption.objects.filter(service_id__in=part).delete()
+            Language.objects.filter(service_id__in=part).delete()
+        through = TargetGroup.services.through
+        for part in _chunked(list(self.replace_target_groups), 500):
+            through.objects.filter(service_id__in=part).delete()
+        for part in _chunked(locations, 500):
+            Address.objects.filter(location_id__in=part).delete()
+            Accessibility.objects.filter(location_id__in=part).delete()
+            Language.objects.filter(location_id__in=part).delete()
+            Phone.objects.filter(location_id__in=part).delete()
+        for model in _CREATE_ORDER:
+            rows = list(self.create.get(model, {}).values())
+            if rows:
+                model.objects.bulk_create(rows, batch_size=500)
+        for model, rows in self.update.items():
+            fields = _SERVICE_UPDATE_FIELDS if model is Service else _UPDATE_FIELDS[model]
+            model.objects.bulk_update(list(rows.values()), fields, batch_size=500)
+        through.objects.bulk_create(
+            [through(service_id=s, targetgroup_id=g) for s, g in self.target_groups],
+            batch_size=500,
+        )
+
+
+def _chunked(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def _child_id(ctx, item: dict, kind: str) -> uuid.UUID:
@@ -606,6 +734,9 @@ def _dicts(record: dict, key: str) -> list[dict]:
     return value
 
 
+_MISSING = object()
+
+
 @dataclass
 class _Context:
     source: str
@@ -619,10 +750,76 @@ class _Context:
     target_groups: dict[str, TargetGroup]
     warnings: list = field(default_factory=list)
     areas: dict = field(default_factory=dict)
-    children: set = field(default_factory=set)
-    done_terms: set = field(default_factory=set)
-    done_orgs: set = field(default_factory=set)
-    done_locations: set = field(default_factory=set)
+    # The rows of the record being read (joined to `chunk` when the record is good).
+    rows: _Rows = field(default_factory=_Rows)
+    chunk: _Rows = field(default_factory=_Rows)
+    children: dict = field(default_factory=dict)
+    # Organisations, locations, terms and taxonomies as this import leaves them (written or
+    # about to be), by (model, id); `done` = already written by this import, reused as they are.
+    known: dict = field(default_factory=dict)
+    done: set = field(default_factory=set)
+    # Rows of the chunk's services, locations and organisations already in the database, and
+    # the keys looked for (so one not there is known to be new without another query).
+    in_db: dict = field(default_factory=dict)
+    checked: set = field(default_factory=set)
+    # (key, previous value or _MISSING, added to done): undone when a record or chunk fails.
+    undo: list = field(default_factory=list)
+
+    def remember(self, obj, *, done: bool = False):
+        key = (type(obj), obj.pk)
+        self.undo.append((key, self.known.get(key, _MISSING), done and key not in self.done))
+        self.known[key] = obj
+        if done:
+            self.done.add(key)
+        return obj
+
+    def rollback_to(self, mark: int) -> None:
+        while len(self.undo) > mark:
+            key, previous, was_added = self.undo.pop()
+            if previous is _MISSING:
+                self.known.pop(key, None)
+            else:
+                self.known[key] = previous
+            if was_added:
+                self.done.discard(key)
+
+    def is_done(self, model, pk) -> bool:
+        return (model, pk) in self.done
+
+    def lookup(self, model, pk):
+        """The row as this import left it, else as it is in the database, else None."""
+        obj = self.known.get((model, pk))
+        if obj is not None:
+            return obj
+        if (model, pk) in self.checked:
+            return self.in_db.get((model, pk))
+        return model.objects.filter(pk=pk).first()
+
+    def write(self, obj, *, existing) -> None:
+        """Queue `obj` to be created, or updated when `existing` (the database's row)."""
+        if existing is not None and self._stored(type(obj), obj.pk):
+            self.rows.update[type(obj)][obj.pk] = obj
+        else:
+            self.rows.create[type(obj)][obj.pk] = obj
+
+    def _stored(self, model, pk) -> bool:
+        """In the database already (before this import, or written by an earlier chunk)."""
+        key = (model, pk)
+        if key in self.in_db:
+            return True
+        if key in self.known:
+            # Known and not queued in this chunk or record: written by an earlier chunk.
+            return pk not in self.chunk.create.get(model, {}) and pk not in self.rows.create.get(
+                model, {}
+            )
+        if key in self.checked:
+            return False
+        return model.objects.filter(pk=pk).exists()
+
+
+def _copy(obj):
+    """A separate instance to change: a record that fails must not alter shared rows."""
+    return copy.copy(obj)
 
 
 def _taxonomy(ctx: _Context, raw_id, name: str = "") -> Taxonomy | None:
@@ -638,13 +835,17 @@ def _taxonomy(ctx: _Context, raw_id, name: str = "") -> Taxonomy | None:
         "uri": _text(detail, "uri", 500),
         "version": _text(detail, "version", 50),
     }
-    existing = Taxonomy.objects.filter(pk=tid).first()
+    existing = ctx.lookup(Taxonomy, tid)
     if existing is None:
-        return Taxonomy.objects.create(id=tid, **defaults)
+        taxonomy = Taxonomy(id=tid, **defaults)
+        ctx.write(taxonomy, existing=None)
+        return ctx.remember(taxonomy)
     if detail:
+        taxonomy = _copy(existing)
         for key, value in defaults.items():
-            setattr(existing, key, value)
-        existing.save()
+            setattr(taxonomy, key, value)
+        ctx.write(taxonomy, existing=existing)
+        return ctx.remember(taxonomy)
     return existing
 
 
@@ -652,9 +853,9 @@ def _term(ctx: _Context, raw: dict | None, raw_id) -> TaxonomyTerm:
     raw_id = raw_id or (raw or {}).get("id")
     detail = raw if raw and raw.get("name") else ctx.terms.get(str(raw_id))
     tid = ctx.ids(raw_id, "taxonomy term")
-    if tid in ctx.done_terms:
-        return TaxonomyTerm.objects.get(pk=tid)
-    existing = TaxonomyTerm.objects.filter(pk=tid).first()
+    if ctx.is_done(TaxonomyTerm, tid):
+        return ctx.known[(TaxonomyTerm, tid)]
+    existing = ctx.lookup(TaxonomyTerm, tid)
     if detail is None:
         if existing is None:
             raise RecordError(
@@ -666,7 +867,7 @@ def _term(ctx: _Context, raw: dict | None, raw_id) -> TaxonomyTerm:
         raise RecordError(f"taxonomy term {raw_id} has no name")
     taxonomy = _taxonomy(ctx, detail.get("taxonomy_id"), _text(detail, "taxonomy", 255))
     parent_id = ctx.ids(detail.get("parent_id"), "taxonomy term", required=False)
-    if parent_id and not TaxonomyTerm.objects.filter(pk=parent_id).exists():
+    if parent_id and ctx.lookup(TaxonomyTerm, parent_id) is None:
         parent_detail = ctx.terms.get(str(detail.get("parent_id")))
         parent_id = _term(ctx, parent_detail, detail.get("parent_id")).pk if parent_detail else None
     values = {
@@ -680,11 +881,12 @@ def _term(ctx: _Context, raw: dict | None, raw_id) -> TaxonomyTerm:
     }
     if existing is not None and existing.taxonomy_id == LINKWELL_TAXONOMY_ID:
         # A term Linkwell ships: its vocabulary row (translated in code) stays as it is.
-        ctx.done_terms.add(tid)
-        return existing
-    term, _ = TaxonomyTerm.objects.update_or_create(id=tid, defaults=values)
-    ctx.done_terms.add(tid)
-    return term
+        return ctx.remember(existing, done=True)
+    term = _copy(existing) if existing is not None else TaxonomyTerm(id=tid)
+    for key, value in values.items():
+        setattr(term, key, value)
+    ctx.write(term, existing=existing)
+    return ctx.remember(term, done=True)
 
 
 def _organization(ctx: _Context, record: dict) -> Organization:
@@ -695,10 +897,10 @@ def _organization(ctx: _Context, record: dict) -> Organization:
     if not isinstance(org, dict) or not org.get("name"):
         org = ctx.organizations.get(str(raw_id)) or org
     oid = ctx.ids(raw_id, "organization")
-    if oid in ctx.done_orgs:
-        return Organization.objects.get(pk=oid)
+    if ctx.is_done(Organization, oid):
+        return ctx.known[(Organization, oid)]
     if not isinstance(org, dict) or not org.get("name"):
-        existing = Organization.objects.filter(pk=oid).first()
+        existing = ctx.lookup(Organization, oid)
         if existing is None:
             raise RecordError(f"organization {raw_id} is not described in the feed")
         return existing
@@ -714,23 +916,26 @@ def _organization(ctx: _Context, record: dict) -> Organization:
         "source": ctx.source[:500],
         "source_imported_at": ctx.imported_at,
     }
-    organization, _ = Organization.objects.update_or_create(id=oid, defaults=values)
-    ctx.done_orgs.add(oid)
-    return organization
+    existing = ctx.lookup(Organization, oid)
+    organization = _copy(existing) if existing is not None else Organization(id=oid)
+    for key, value in values.items():
+        setattr(organization, key, value)
+    ctx.write(organization, existing=existing)
+    return ctx.remember(organization, done=True)
 
 
 def _shared_child(ctx, model, pk: uuid.UUID, owner: dict, fields: dict):
-    """Create a language or phone; one already written by this import (HSDS tables may link
+    """Create a language or phone; one already read from this record (HSDS tables may link
     the same row to a service and a location) just gains the new owner."""
     key = (model.__name__, pk)
     if key in ctx.children:
-        obj = model.objects.get(pk=pk)
+        obj = ctx.children[key]
         for name, value in owner.items():
             setattr(obj, name, value)
-        obj.save(update_fields=list(owner))
         return obj, False
-    ctx.children.add(key)
-    return model.objects.create(id=pk, **owner, **fields), True
+    obj = ctx.rows.add(model(id=pk, **owner, **fields))
+    ctx.children[key] = obj
+    return obj, True
 
 
 def _languages(ctx, items, **owner) -> None:
@@ -771,13 +976,15 @@ def _phones(ctx, items, **owner) -> None:
 
 def _contacts(ctx, items, **owner) -> None:
     for c in items:
-        contact = Contact.objects.create(
-            id=_child_id(ctx, c, "contact"),
-            name=_text(c, "name", 255),
-            title=_text(c, "title", 255),
-            department=_text(c, "department", 255),
-            email=_text(c, "email", 254),
-            **owner,
+        contact = ctx.rows.add(
+            Contact(
+                id=_child_id(ctx, c, "contact"),
+                name=_text(c, "name", 255),
+                title=_text(c, "title", 255),
+                department=_text(c, "department", 255),
+                email=_text(c, "email", 254),
+                **owner,
+            )
         )
         _phones(ctx, _dicts(c, "phones"), contact=contact)
 
@@ -793,37 +1000,39 @@ def _schedule(ctx, item: dict, *, service, service_at_location=None) -> None:
     freq = _text(item, "freq").upper()
     if freq and freq not in Schedule.Freq.values:
         raise RecordError(f"schedule freq {freq!r} is not WEEKLY or MONTHLY")
-    Schedule.objects.create(
-        id=_child_id(ctx, item, "schedule"),
-        service=service,
-        service_at_location=service_at_location,
-        location=service_at_location.location if service_at_location else None,
-        valid_from=_date(item, "valid_from"),
-        valid_to=_date(item, "valid_to"),
-        dtstart=_date(item, "dtstart"),
-        timezone=item.get("timezone") if isinstance(item.get("timezone"), int) else None,
-        until=_date(item, "until"),
-        count=_int(item, "count"),
-        wkst=_text(item, "wkst", 2),
-        freq=freq,
-        interval=_int(item, "interval"),
-        byday=_byday(_text(item, "byday", 50)),
-        byweekno=_text(item, "byweekno", 100),
-        bymonthday=_text(item, "bymonthday", 100),
-        byyearday=_text(item, "byyearday", 100),
-        description=_text(item, "description"),
-        opens_at=opens_at,
-        closes_at=closes_at,
-        schedule_link=_text(item, "schedule_link", 500),
-        attending_type=attending_type,
-        notes=notes,
+    ctx.rows.add(
+        Schedule(
+            id=_child_id(ctx, item, "schedule"),
+            service=service,
+            service_at_location=service_at_location,
+            location=service_at_location.location if service_at_location else None,
+            valid_from=_date(item, "valid_from"),
+            valid_to=_date(item, "valid_to"),
+            dtstart=_date(item, "dtstart"),
+            timezone=item.get("timezone") if isinstance(item.get("timezone"), int) else None,
+            until=_date(item, "until"),
+            count=_int(item, "count"),
+            wkst=_text(item, "wkst", 2),
+            freq=freq,
+            interval=_int(item, "interval"),
+            byday=_byday(_text(item, "byday", 50)),
+            byweekno=_text(item, "byweekno", 100),
+            bymonthday=_text(item, "bymonthday", 100),
+            byyearday=_text(item, "byyearday", 100),
+            description=_text(item, "description"),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            schedule_link=_text(item, "schedule_link", 500),
+            attending_type=attending_type,
+            notes=notes,
+        )
     )
 
 
 def _location(ctx: _Context, loc: dict, features: dict[str, str]) -> Location:
     lid = ctx.ids(loc.get("id"), "location")
-    if lid in ctx.done_locations:
-        return Location.objects.get(pk=lid)
+    if ctx.is_done(Location, lid):
+        return ctx.known[(Location, lid)]
     addresses = _dicts(loc, "addresses")
     postcode = ""
     for a in addresses:
@@ -849,9 +1058,9 @@ def _location(ctx: _Context, loc: dict, features: dict[str, str]) -> Location:
         raise RecordError(f"location_type {location_type!r} is not physical, postal or virtual")
     values = {
         "location_type": location_type,
-        "organization": Organization.objects.filter(
-            pk=ctx.ids(loc.get("organization_id"), "organization", required=False)
-        ).first()
+        "organization": ctx.lookup(
+            Organization, ctx.ids(loc.get("organization_id"), "organization", required=False)
+        )
         if loc.get("organization_id")
         else None,
         "url": _text(loc, "url", 500),
@@ -869,43 +1078,47 @@ def _location(ctx: _Context, loc: dict, features: dict[str, str]) -> Location:
         "source": ctx.source[:500],
         "source_imported_at": ctx.imported_at,
     }
-    location, created = Location.objects.update_or_create(id=lid, defaults=values)
-    if not created:
-        location.addresses.all().delete()
-        location.accessibility.all().delete()
-        location.languages.all().delete()
-        location.phones.all().delete()
+    existing = ctx.lookup(Location, lid)
+    location = _copy(existing) if existing is not None else Location(id=lid)
+    for key, value in values.items():
+        setattr(location, key, value)
+    ctx.write(location, existing=existing)
+    if existing is not None:
+        ctx.rows.replace_locations.add(lid)
     for a in addresses:
         address_type = _text(a, "address_type") or Location.LocationType.PHYSICAL
-        Address.objects.create(
-            id=_child_id(ctx, a, "address"),
-            location=location,
-            attention=_text(a, "attention", 255),
-            address_1=_text(a, "address_1", 255),
-            address_2=_text(a, "address_2", 255),
-            city=_text(a, "city", 255),
-            region=_text(a, "region", 255),
-            state_province=_text(a, "state_province", 255),
-            postal_code=_text(a, "postal_code", 8),
-            country=(_text(a, "country", 2) or "GB").upper(),
-            address_type=address_type
-            if address_type in Location.LocationType.values
-            else "physical",
+        ctx.rows.add(
+            Address(
+                id=_child_id(ctx, a, "address"),
+                location=location,
+                attention=_text(a, "attention", 255),
+                address_1=_text(a, "address_1", 255),
+                address_2=_text(a, "address_2", 255),
+                city=_text(a, "city", 255),
+                region=_text(a, "region", 255),
+                state_province=_text(a, "state_province", 255),
+                postal_code=_text(a, "postal_code", 8),
+                country=(_text(a, "country", 2) or "GB").upper(),
+                address_type=address_type
+                if address_type in Location.LocationType.values
+                else "physical",
+            )
         )
     for item in _dicts(loc, "accessibility"):
         aid = _child_id(ctx, item, "accessibility")
-        Accessibility.objects.create(
-            id=aid,
-            location=location,
-            description=_text(item, "description"),
-            details=_text(item, "details"),
-            url=_text(item, "url", 500),
-            feature=ctx.features.get(features.get(str(aid), "")),
+        ctx.rows.add(
+            Accessibility(
+                id=aid,
+                location=location,
+                description=_text(item, "description"),
+                details=_text(item, "details"),
+                url=_text(item, "url", 500),
+                feature=ctx.features.get(features.get(str(aid), "")),
+            )
         )
     _languages(ctx, _dicts(loc, "languages"), location=location)
     _phones(ctx, _dicts(loc, "phones"), location=location)
-    ctx.done_locations.add(lid)
-    return location
+    return ctx.remember(location, done=True)
 
 
 SERVICE_TEXT_FIELDS = {
@@ -924,6 +1137,21 @@ SERVICE_TEXT_FIELDS = {
     "licenses": None,
     "alert": None,
 }
+_SERVICE_UPDATE_FIELDS = [
+    *SERVICE_TEXT_FIELDS,
+    "organization",
+    "name",
+    "status",
+    "minimum_age",
+    "maximum_age",
+    "assured_date",
+    "last_modified",
+    "source",
+    "source_imported_at",
+    "accepts_referrals",
+    "places_per_session",
+    "culturally_specific_notes",
+]
 
 
 def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
@@ -963,34 +1191,30 @@ def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
             places_per_session=places if isinstance(places, int) and places >= 0 else None,
             culturally_specific_notes=_text(extension, "culturally_specific_notes"),
         )
-    existing = Service.objects.filter(pk=sid).first()
+    existing = ctx.in_db.get((Service, sid))
     created = existing is None
     if created:
         verified = _datetime(extension, "last_verified_at") if extension else None
         if verified is None and assured:
             verified = timezone.make_aware(datetime.datetime.combine(assured, datetime.time()))
-        service = Service.objects.create(
-            id=sid,
-            approval_status=ApprovalStatus.PUBLISHED if ctx.publish else ApprovalStatus.PENDING,
-            last_verified_at=verified,
-            **values,
+        service = ctx.rows.add(
+            Service(
+                id=sid,
+                approval_status=ApprovalStatus.PUBLISHED if ctx.publish else ApprovalStatus.PENDING,
+                last_verified_at=verified,
+                **values,
+            )
         )
     else:
-        service = existing
+        service = _copy(existing)
         for key, value in values.items():
             setattr(service, key, value)
-        service.save()
-        # Replace what the feed nests under the service; locations are shared and upserted.
-        Attribute.objects.filter(link_entity="service", link_id=sid).delete()
-        Schedule.objects.filter(service=service).delete()
-        service.service_at_locations.all().delete()
-        service.contacts.all().delete()
-        service.phones.all().delete()
-        service.cost_options.all().delete()
-        service.languages.all().delete()
+        ctx.rows.update[Service][sid] = service
+        ctx.rows.replace_services.add(sid)
     if extension:
         codes = [c for c in _list(extension.get("target_groups")) if c in ctx.target_groups]
-        service.target_groups.set([ctx.target_groups[c] for c in codes])
+        ctx.rows.replace_target_groups.add(sid)
+        ctx.rows.target_groups += [(sid, ctx.target_groups[c].pk) for c in dict.fromkeys(codes)]
     features = extension.get("accessibility_features") or {}
     for item in _dicts(record, "schedules"):
         _schedule(ctx, item, service=service)
@@ -999,11 +1223,13 @@ def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
         if not isinstance(loc, dict) or not loc.get("id"):
             raise RecordError("a service_at_location has no location")
         location = _location(ctx, loc, features if isinstance(features, dict) else {})
-        service_at_location = ServiceAtLocation.objects.create(
-            id=_child_id(ctx, sal, "service at location"),
-            service=service,
-            location=location,
-            description=_text(sal, "description"),
+        service_at_location = ctx.rows.add(
+            ServiceAtLocation(
+                id=_child_id(ctx, sal, "service at location"),
+                service=service,
+                location=location,
+                description=_text(sal, "description"),
+            )
         )
         for item in _dicts(sal, "schedules"):
             _schedule(ctx, item, service=service, service_at_location=service_at_location)
@@ -1017,15 +1243,17 @@ def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
             raise RecordError(f"cost option amount {c.get('amount')!r} is not a number") from None
         if amount is not None and amount < 0:
             raise RecordError("a cost option amount is negative")
-        CostOption.objects.create(
-            id=_child_id(ctx, c, "cost option"),
-            service=service,
-            valid_from=_date(c, "valid_from"),
-            valid_to=_date(c, "valid_to"),
-            option=_text(c, "option", 255),
-            currency=(_text(c, "currency", 3) or "GBP").upper(),
-            amount=amount,
-            amount_description=_text(c, "amount_description", 255),
+        ctx.rows.add(
+            CostOption(
+                id=_child_id(ctx, c, "cost option"),
+                service=service,
+                valid_from=_date(c, "valid_from"),
+                valid_to=_date(c, "valid_to"),
+                option=_text(c, "option", 255),
+                currency=(_text(c, "currency", 3) or "GBP").upper(),
+                amount=amount,
+                amount_description=_text(c, "amount_description", 255),
+            )
         )
     _contacts(ctx, _dicts(record, "contacts"), service=service)
     _phones(ctx, _dicts(record, "phones"), service=service)
@@ -1035,21 +1263,152 @@ def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
         if term.pk in seen_terms:
             continue
         seen_terms.add(term.pk)
-        Attribute.objects.create(
-            id=_child_id(ctx, a, "attribute"),
-            link_id=service.pk,
-            link_type=_text(a, "link_type", 50),
-            link_entity="service",
-            taxonomy_term=term,
-            value=_text(a, "value", 255),
+        ctx.rows.add(
+            Attribute(
+                id=_child_id(ctx, a, "attribute"),
+                link_id=service.pk,
+                link_type=_text(a, "link_type", 50),
+                link_entity="service",
+                taxonomy_term=term,
+                value=_text(a, "value", 255),
+            )
         )
     return service, created
 
 
+def _chunk_ids(ctx: _Context, records: list) -> None:
+    """Load the chunk's services, locations and organisations already in the database (three
+    queries), instead of looking each up as it is read."""
+    services, locations, organizations = set(), set(), set()
+
+    def add(target, raw, kind):
+        try:
+            value = ctx.ids(raw, kind, required=False)
+        except RecordError:
+            return
+        if value is not None:
+            target.add(value)
+
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        add(services, record.get("id"), "service")
+        org = record.get("organization")
+        add(organizations, (org or {}).get("id") if isinstance(org, dict) else None, "organization")
+        add(organizations, record.get("organization_id"), "organization")
+        for sal in record.get("service_at_locations") or []:
+            loc = sal.get("location") if isinstance(sal, dict) else None
+            if isinstance(loc, dict):
+                add(locations, loc.get("id"), "location")
+                add(organizations, loc.get("organization_id"), "organization")
+    ctx.in_db = {}
+    ctx.checked = set()
+    for model, ids in ((Service, services), (Location, locations), (Organization, organizations)):
+        ctx.checked |= {(model, pk) for pk in ids}
+        for part in _chunked(list(ids), 500):
+            for obj in model.objects.filter(pk__in=part):
+                ctx.in_db[(model, obj.pk)] = obj
+
+
+def _read_record(ctx: _Context, record, seen: set) -> tuple[Service, bool]:
+    """One record into `ctx.rows` (raises RecordError: then nothing of it is kept)."""
+    if not isinstance(record, dict):
+        raise RecordError("is not a JSON object")
+    sid = ctx.ids(record.get("id"), "service")
+    if sid in seen:
+        raise RecordError("duplicate id: the feed has this service more than once")
+    seen.add(sid)
+    ctx.rows = _Rows()
+    ctx.children = {}
+    mark = len(ctx.undo)
+    try:
+        return _service(ctx, record)
+    except Exception:
+        ctx.rollback_to(mark)
+        ctx.rows = _Rows()
+        raise
+
+
+def _database_error(exc: Exception) -> str:
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return f"rejected by the database: {first_line}"
+
+
+def _feed_ids(ctx: _Context, feed: Feed) -> set[uuid.UUID]:
+    """Every service id the feed lists, readable or not (a record that is skipped is still in
+    the feed: it must not be retired)."""
+    ids = set()
+    raw_ids = [r.get("id") for r in feed.services if isinstance(r, dict)]
+    raw_ids += [record_id for record_id, _reason in feed.unreadable]
+    for raw in raw_ids:
+        try:
+            sid = ctx.ids(raw, "service", required=False)
+        except RecordError:
+            continue
+        if sid is not None:
+            ids.add(sid)
+    return ids
+
+
+def _retire_missing(ctx: _Context, feed: Feed, report: ImportReport) -> None:
+    """Soft-delete the services imported earlier from this same source that the feed no longer
+    lists: status "inactive", `deleted_at` set, and a version recording why. Never a hard
+    delete; a service someone else created or imported from another source is not touched."""
+    from .models import ServiceVersion
+    from .services import service_snapshot
+
+    listed = _feed_ids(ctx, feed)
+    if not listed:
+        # An empty feed is far more likely a fault upstream than a directory that closed.
+        ctx.warnings.append(("(feed)", "the feed lists no services: nothing was retired"))
+        return
+    missing = list(
+        Service.objects.filter(source=ctx.source[:500], deleted_at__isnull=True)
+        .exclude(pk__in=listed)
+        .order_by("name", "id")
+    )
+    if not missing:
+        return
+    numbers = dict(
+        ServiceVersion.objects.filter(service__in=missing)
+        .values("service_id")
+        .annotate(n=Max("number"))
+        .values_list("service_id", "n")
+    )
+    reason = (
+        f"Retired by the import of {ctx.source[:400]} on {ctx.imported_at:%Y-%m-%d %H:%M} UTC: "
+        "the feed no longer lists this service."
+    )
+    versions = []
+    for service in missing:
+        service.status = ServiceStatus.INACTIVE
+        service.deleted_at = ctx.imported_at
+        versions.append(
+            ServiceVersion(
+                service=service,
+                number=numbers.get(service.pk, 0) + 1,
+                data=service_snapshot(service),
+                status=ServiceVersion.Status.APPROVED,
+                comment=reason,
+                reviewed_at=ctx.imported_at,
+            )
+        )
+    Service.objects.bulk_update(missing, ["status", "deleted_at"], batch_size=500)
+    ServiceVersion.objects.bulk_create(versions, batch_size=500)
+    report.retired = len(missing)
+    report.retired_ids = [str(s.pk) for s in missing[:MAX_REPORTED]]
+
+
 def feed_import(
-    feed: Feed, *, publish: bool = True, progress: Callable[[ImportReport], None] | None = None
+    feed: Feed,
+    *,
+    publish: bool = True,
+    retire: bool = True,
+    progress: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Upsert every readable service of `feed` in one transaction (see the module docstring)."""
+    """Upsert every readable service of `feed` in one transaction (see the module docstring
+    and the notes on writing above). With `retire`, services imported earlier from the same
+    source that the feed no longer lists are retired (`_retire_missing`)."""
     report = ImportReport(source=feed.source)
     for record_id, reason in feed.unreadable:
         report.read += 1
@@ -1067,39 +1426,78 @@ def feed_import(
     )
     seen: set[uuid.UUID] = set()
     imported: list[uuid.UUID] = []
+
+    def record_id_of(record) -> str:
+        return str(record.get("id", "")) if isinstance(record, dict) else ""
+
     with transaction.atomic():
-        for record in feed.services:
-            report.read += 1
-            record_id = str(record.get("id", "")) if isinstance(record, dict) else ""
-            try:
-                if not isinstance(record, dict):
-                    raise RecordError("is not a JSON object")
-                sid = ctx.ids(record.get("id"), "service")
-                if sid in seen:
-                    raise RecordError("duplicate id: the feed has this service more than once")
-                seen.add(sid)
-                # The caches of rows written in this savepoint must not outlive it.
-                done = (set(ctx.done_terms), set(ctx.done_orgs), set(ctx.done_locations))
-                ctx.children = set()
+        for records in _chunked(feed.services, CHUNK):
+            _chunk_ids(ctx, records)
+            start = (
+                len(ctx.undo),
+                report.read,
+                report.error_count,
+                len(report.errors),
+                set(seen),
+                report.created,
+                report.updated,
+            )
+            ctx.chunk = _Rows()
+            clash = False
+            good: list[uuid.UUID] = []
+            for record in records:
+                report.read += 1
                 try:
-                    with transaction.atomic():
-                        service, created = _service(ctx, record)
-                except Exception:
-                    ctx.done_terms, ctx.done_orgs, ctx.done_locations = done
-                    raise
-            except RecordError as exc:
-                report.add_error(record_id or "(no id)", str(exc))
-            except (IntegrityError, DatabaseError) as exc:
-                first_line = (
-                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                )
-                report.add_error(record_id or "(no id)", f"rejected by the database: {first_line}")
-            else:
-                imported.append(service.pk)
-                report.created += created
-                report.updated += not created
-            if progress:
-                progress(report)
+                    service, created = _read_record(ctx, record, seen)
+                except RecordError as exc:
+                    report.add_error(record_id_of(record) or "(no id)", str(exc))
+                else:
+                    try:
+                        ctx.chunk.merge(ctx.rows)
+                    except _Clash:
+                        clash = True
+                    good.append(service.pk)
+                    report.created += created
+                    report.updated += not created
+                if progress:
+                    progress(report)
+            try:
+                if clash:
+                    raise _Clash
+                with transaction.atomic():
+                    ctx.chunk.write()
+            except (_Clash, IntegrityError, DatabaseError):
+                # The database refused a row: write this chunk again one record at a time,
+                # each in its own savepoint, to find and skip the bad record(s).
+                mark, report.read, report.error_count, kept, seen, created, updated = start
+                report.created, report.updated = created, updated
+                del report.errors[kept:]
+                seen = set(seen)
+                ctx.rollback_to(mark)
+                good = []
+                for record in records:
+                    report.read += 1
+                    try:
+                        ctx.chunk = _Rows()
+                        mark = len(ctx.undo)
+                        service, created = _read_record(ctx, record, seen)
+                        ctx.chunk.merge(ctx.rows)
+                        with transaction.atomic():
+                            ctx.chunk.write()
+                    except RecordError as exc:
+                        report.add_error(record_id_of(record) or "(no id)", str(exc))
+                    except (IntegrityError, DatabaseError) as exc:
+                        ctx.rollback_to(mark)
+                        report.add_error(record_id_of(record) or "(no id)", _database_error(exc))
+                    else:
+                        good.append(service.pk)
+                        report.created += created
+                        report.updated += not created
+                    if progress:
+                        progress(report)
+            imported += good
+        if retire:
+            _retire_missing(ctx, feed, report)
         search.index_services(imported)
     report.warnings = ctx.warnings[:MAX_REPORTED]
     return report

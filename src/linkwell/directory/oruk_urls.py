@@ -11,6 +11,12 @@ urlpatterns = [
     path("openapi.json", views.openapi, name="openapi"),
     path("services", views.service_list, name="service-list"),
     path("services/<str:service_id>", views.service_detail, name="service-detail"),
+    path("organizations", views.organization_list, name="organization-list"),
+    path(
+        "organizations/<str:organization_id>",
+        views.organization_detail,
+        name="organization-detail",
+    ),
     path("taxonomies", views.taxonomy_list, name="taxonomy-list"),
     path("taxonomies/<str:taxonomy_id>", views.taxonomy_detail, name="taxonomy-detail"),
     path("taxonomy_terms", views.taxonomy_term_list, name="taxonomy-term-list"),

@@ -21,7 +21,7 @@ from linkwell.geo.services import area_for_postcode
 from linkwell.lib.postcode import distance_km
 
 from . import oruk
-from .models import Attribute, Service, Taxonomy, TaxonomyTerm
+from .models import Attribute, Organization, Service, Taxonomy, TaxonomyTerm
 from .selectors import bounding_box, service_public_queryset, service_search_queryset
 
 
@@ -120,6 +120,45 @@ def service_detail(request, service_id):
     if service is None:
         raise Http404
     return _json(oruk.services_full([service])[0])
+
+
+def _public_organizations():
+    """Organisations with at least one published, not deleted service: an organisation whose
+    listings are all drafts (or deleted) is not shown."""
+    return Organization.objects.filter(
+        Exists(service_public_queryset().filter(organization_id=OuterRef("pk")))
+    )
+
+
+@oruk_view
+def organization_list(request):
+    params = request.GET
+    page, per_page = oruk.parse_paging(params)
+    qs = _public_organizations()
+    search = params.get("search", "").strip()
+    if search:
+        qs = qs.filter(name__icontains=search)
+    qs = qs.order_by("name", "id")
+    total = qs.count()
+    contents = [oruk.organization_dict(o) for o in qs[(page - 1) * per_page : page * per_page]]
+    return _json(oruk.page_envelope(total=total, page=page, per_page=per_page, contents=contents))
+
+
+@oruk_view
+def organization_detail(request, organization_id):
+    """The organisation with its published services (their own fields, not nested records:
+    `/services/{id}` gives those)."""
+    oid = oruk.parse_uuid(organization_id, "id")
+    organization = _public_organizations().filter(pk=oid).first()
+    if organization is None:
+        raise Http404
+    services = (
+        service_public_queryset()
+        .filter(organization_id=organization.pk)
+        .select_related("organization")
+        .order_by("name", "id")
+    )
+    return _json(oruk.organization_full_dict(organization, list(services)))
 
 
 @oruk_view

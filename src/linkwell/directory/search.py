@@ -14,6 +14,11 @@ from django.db import connection
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 FTS_TABLE = "directory_service_fts"
+# FTS5's own table of the indexed rows (rowid `id`, `c0` = service_id, `c1` = body). Migration
+# 0004 indexes `c0`, so a service's FTS rowid is found without reading the text: searches and
+# deletes go by rowid, which FTS5 lists without touching the stored text.
+FTS_CONTENT = f"{FTS_TABLE}_content"
+SERVICE_ID_COLUMN = '"directory_service"."id"'
 
 
 def _vendor() -> str:
@@ -92,8 +97,10 @@ def index_services(service_ids: Iterable[uuid.UUID]) -> None:
         if _vendor() == "sqlite":
             with connection.cursor() as cursor:
                 for part in _chunks(chunk, 500):
+                    marks = ",".join("%s" for _ in part)
                     cursor.execute(
-                        f"DELETE FROM {FTS_TABLE} WHERE service_id IN ({','.join('%s' for _ in part)})",  # noqa: S608
+                        f"DELETE FROM {FTS_TABLE} WHERE rowid IN "  # noqa: S608
+                        f"(SELECT id FROM {FTS_CONTENT} WHERE c0 IN ({marks}))",
                         [uuid.UUID(str(i)).hex for i in part],
                     )
                 cursor.executemany(
@@ -179,14 +186,35 @@ def text_matches(text: str) -> tuple[str, list] | SearchQuery | None:
     # Each word quoted (so FTS5 operators in user input are just words); the last one as a
     # prefix so "convers" finds "conversation" while typing.
     expression = " ".join(f'"{t}"' for t in tokens[:-1]) + f' "{tokens[-1]}"*'
+    # The matching rowids (cheap: no stored text is read), then their service ids.
     return (
-        f"SELECT service_id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+        f"SELECT c0 FROM {FTS_CONTENT} WHERE id IN "  # noqa: S608
+        f"(SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",
         [expression.strip()],
     )
 
 
-def fts_ranks_sql(params: list) -> tuple[str, list]:
+def fts_rowid_sql(service_column: str) -> str:
+    """SQLite: the FTS rowid of the service whose id is in `service_column` (via the index)."""
+    return f"(SELECT id FROM {FTS_CONTENT} WHERE c0 = {service_column})"  # noqa: S608
+
+
+def fts_candidate_sql(params: list) -> tuple[str, list]:
+    """SQLite: a condition on one service row (`directory_service`) that is true when it
+    matches, for queries driven by a small candidate set (a distance box): each candidate's
+    rowid is looked up in the list of matching rowids, instead of the service ids of every
+    match in the country being read."""
+    rowid = fts_rowid_sql(SERVICE_ID_COLUMN)
     return (
-        f"SELECT service_id, bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
+        f"{rowid} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)",  # noqa: S608
+        params,
+    )
+
+
+def fts_ranks_sql(params: list) -> tuple[str, list]:
+    """SQLite: (rowid, bm25) of matching rows; callers add `AND +rowid IN (...)` to limit it to
+    their candidates (the `+` keeps FTS5 from restarting the query for every rowid)."""
+    return (
+        f"SELECT rowid, bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
         params,
     )

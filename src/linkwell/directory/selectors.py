@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate, Lower
 from django.http import Http404
 from django.utils import timezone
 
 from linkwell.accounts import permissions
 from linkwell.accounts.models import Role
 from linkwell.geo.services import area_for_postcode as lookup_area  # imported data first
-from linkwell.lib.postcode import distance_km
 
 from . import search
 from .models import (
@@ -138,6 +139,7 @@ def service_search_queryset(
     age: int | None = None,
     include_stale: bool = True,
     base: QuerySet[Service] | None = None,
+    per_candidate: bool = False,
 ) -> QuerySet[Service]:
     """Every filter except distance, combined with AND. Unknown values match nothing.
 
@@ -145,6 +147,10 @@ def service_search_queryset(
     language, accessibility, text, distance box) are `pk IN (subquery)`: the database evaluates
     each once and uses the smallest to drive the query, instead of a correlated EXISTS per
     service (which SQLite ran as a nested scan: minutes at 100,000 services).
+
+    `per_candidate=True` is for a `base` already cut to a few hundred services (a distance
+    box): those filters are then checked for each candidate through their indexes (EXISTS),
+    so a common word or need is not listed in full for the whole country. Same rows.
     """
     qs = service_public_queryset().exclude(status=ServiceStatus.DEFUNCT) if base is None else base
     if not include_stale:
@@ -155,9 +161,11 @@ def service_search_queryset(
             "taxonomy_term_id"
         )
         qs = qs.filter(
-            pk__in=Attribute.objects.filter(
-                link_entity="service", taxonomy_term_id__in=term_ids
-            ).values("link_id")
+            _related(
+                Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=term_ids),
+                "link_id",
+                per_candidate,
+            )
         )
     if terms:
         try:
@@ -165,9 +173,11 @@ def service_search_queryset(
         except ValueError:
             return qs.none()
         qs = qs.filter(
-            pk__in=Attribute.objects.filter(
-                link_entity="service", taxonomy_term_id__in=term_uuids
-            ).values("link_id")
+            _related(
+                Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=term_uuids),
+                "link_id",
+                per_candidate,
+            )
         )
     schedule_q = Q()
     if day:
@@ -188,6 +198,8 @@ def service_search_queryset(
     if free_only:
         qs = qs.exclude(Exists(CostOption.objects.filter(service_id=OuterRef("pk"), amount__gt=0)))
     if language:
+        # Listed once even per candidate: a language is spoken at a few thousand services at
+        # most, and per candidate SQLite would search every row of the language instead.
         qs = qs.filter(
             Q(pk__in=Language.objects.filter(code=language).values("service_id"))
             | Q(
@@ -212,6 +224,9 @@ def service_search_queryset(
         match = search.text_matches(text)
         if match is None:
             pass
+        elif isinstance(match, tuple) and per_candidate:
+            sql, params = search.fts_candidate_sql(match[1])
+            qs = qs.filter(RawSQL(sql, params, output_field=BooleanField()))  # noqa: S611
         elif isinstance(match, tuple):
             sql, params = match
             qs = qs.filter(pk__in=RawSQL(sql, params))  # noqa: S611
@@ -220,38 +235,148 @@ def service_search_queryset(
     return qs
 
 
-# Up to this many candidate ids are passed to the follow-up queries (ranks, distances) as a
-# list; beyond it the follow-up queries repeat the filter as a subquery.
-ID_LIST_LIMIT = 2000
-
-
-def _text_ranks(text: str, ids: list[uuid.UUID] | None) -> dict[uuid.UUID, float]:
-    """SQLite: bm25 relevance of the matching services (of `ids` when given), higher is better."""
-    match = search.text_matches(text)
-    if match is None or not isinstance(match, tuple):
-        return {}
-    from django.db import connection
-
-    sql, params = search.fts_ranks_sql(match[1])
-    ranks: dict[uuid.UUID, float] = {}
-    with connection.cursor() as cursor:
-        if ids is None:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        else:
-            # bm25 only for the candidates, not for every matching listing in the country.
-            marks = ",".join("%s" for _ in ids)
-            cursor.execute(f"{sql} AND service_id IN ({marks})", [*params, *(i.hex for i in ids)])
-            rows = cursor.fetchall()
-        for sid, rank in rows:
-            ranks[uuid.UUID(sid)] = -rank
-    return ranks
+def _related(rows: QuerySet, service_field: str, per_candidate: bool) -> Q:
+    """Services with a row in `rows` (linked by `service_field`): listed once (`pk IN`), or,
+    per candidate, an EXISTS through the index on `service_field`."""
+    if per_candidate:
+        return Q(Exists(rows.filter(**{service_field: OuterRef("pk")})))
+    return Q(pk__in=rows.values(service_field))
 
 
 def bounding_box(lat: float, long: float, km: float) -> tuple[float, float, float, float]:
     dlat = km / 111.0
     dlong = km / (111.320 * max(math.cos(math.radians(lat)), 0.01))
     return lat - dlat, lat + dlat, long - dlong, long + dlong
+
+
+def _haversine_sql(vendor: str) -> str:
+    """`lib.postcode.distance_km` from (%s, %s) to a location's latitude/longitude, in SQL.
+
+    The same operations in the same order as the Python function (radians, squared sines,
+    the cosines, 2·R·asin(√min(1, h))), so the database measures the same kilometres. Params:
+    origin latitude three times, origin longitude twice.
+    """
+    least = "LEAST" if vendor == "postgresql" else "MIN"
+    dphi = "(RADIANS(l.latitude) - RADIANS(%s))"
+    dlambda = "RADIANS(l.longitude - %s)"
+    h = (
+        f"SIN({dphi} / 2) * SIN({dphi} / 2) + COS(RADIANS(%s)) * COS(RADIANS(l.latitude)) "
+        f"* (SIN({dlambda} / 2) * SIN({dlambda} / 2))"
+    )
+    return f"2 * 6371.0088 * ASIN(SQRT({least}(1.0, {h})))"
+
+
+def _distance_subquery(vendor: str, origin, box) -> tuple[str, list]:
+    """SQL for the distance to the nearest located place of the candidate `c.id` (NULL when
+    it has none), within the box when there is one."""
+    lat, long = origin
+    where = ["sal.service_id = c.id", "l.latitude IS NOT NULL", "l.longitude IS NOT NULL"]
+    params: list = [lat, lat, lat, long, long]  # the placeholders of _haversine_sql
+    if box is not None:
+        lat_min, lat_max, long_min, long_max = box
+        where += ["l.latitude BETWEEN %s AND %s", "l.longitude BETWEEN %s AND %s"]
+        params += [lat_min, lat_max, long_min, long_max]
+    sql = (
+        f"SELECT MIN({_haversine_sql(vendor)}) "  # noqa: S608
+        f"FROM {ServiceAtLocation._meta.db_table} sal "
+        f"JOIN {Location._meta.db_table} l ON l.id = sal.location_id WHERE {' AND '.join(where)}"
+    )
+    return sql, params
+
+
+def _ordered_page(
+    qs: QuerySet[Service],
+    *,
+    text_match,
+    origin: tuple[float, float] | None,
+    box,
+    within_km: float | None,
+    page: int,
+    per_page: int,
+) -> tuple[list[tuple[uuid.UUID, float | None]], int]:
+    """One page of `qs` in search order and how many there are, ordered and cut in one query:
+    distance when there is an origin (services with no place last), then relevance to the
+    text (bm25 on SQLite, ts_rank on PostgreSQL), then name (case-blind), name, id. With
+    `within_km`, services further away or with no place are left out. Only the page's rows
+    reach Python."""
+    from django.db import connection
+
+    vendor = connection.vendor
+    if origin is None and text_match is None:
+        # Name order only (the directory's first page): the index on (lower(name), name, id)
+        # gives the page without sorting every listing (migration 0004).
+        lowered = Lower("name")
+        if vendor == "postgresql":
+            lowered = Collate(lowered, "C")
+        ordered = qs.order_by(lowered, "name", "id").values_list("pk", flat=True)
+        ids = list(ordered[(page - 1) * per_page : page * per_page])
+        total = qs.count() if len(ids) == per_page or page > 1 else len(ids)
+        return [(sid, None) for sid in ids], total
+    fts = isinstance(text_match, tuple)
+    if text_match is not None and not fts:
+        # PostgreSQL: relevance in the candidate query itself (higher is better).
+        qs = qs.annotate(rank=SearchRank(F("search_vector"), text_match))
+        columns, rank_expr = ("pk", "name", "rank"), "-c.rank"
+    elif fts:
+        # SQLite: each candidate's FTS rowid, for bm25 below.
+        qs = qs.annotate(fts_rowid=RawSQL(search.fts_rowid_sql(search.SERVICE_ID_COLUMN), []))  # noqa: S611
+        columns, rank_expr = ("pk", "name", "fts_rowid"), "0"
+    else:
+        columns, rank_expr = ("pk", "name"), "0"
+    try:
+        inner_sql, inner_params = qs.order_by().values_list(*columns).query.sql_with_params()
+    except EmptyResultSet:  # a filter that matches nothing (qs.none())
+        return [], 0
+    names = ", ".join(
+        ("id", "name", *(("rank",) if "rank" in columns else ()), *(("fts_rowid",) if fts else ()))
+    )
+    # All SQL below is built from fixed fragments; every value is a parameter.
+    # SQLite: evaluate the candidates once (they feed the bm25 step and the distances).
+    hint = "MATERIALIZED " if vendor == "sqlite" else ""
+    ctes = [f"c ({names}) AS {hint}({inner_sql})"]
+    params: list = list(inner_params)
+    rank_join = ""
+    if fts:
+        # bm25 (lower is better) only for the candidates, not every match in the country.
+        # `+rowid`: filter the matches FTS5 lists, rather than restart it for every candidate.
+        fts_sql, fts_params = search.fts_ranks_sql(text_match[1])
+        ctes.append(
+            f"r (fts_rowid, score) AS ({fts_sql} AND +rowid IN (SELECT fts_rowid FROM c))"  # noqa: S608
+        )
+        params += fts_params
+        rank_expr, rank_join = "COALESCE(r.score, 0)", "LEFT JOIN r ON r.fts_rowid = c.fts_rowid"
+    dist_expr = "NULL"
+    if origin is not None:
+        dist_sql, dist_params = _distance_subquery(vendor, origin, box)
+        dist_expr = f"({dist_sql})"
+        params += dist_params
+    ctes.append(
+        f"d AS (SELECT c.id, c.name, {dist_expr} AS dist, {rank_expr} AS sort_rank "  # noqa: S608
+        f"FROM c {rank_join})"
+    )
+    where = ""
+    if origin is not None and within_km:
+        where = "WHERE d.dist IS NOT NULL AND d.dist <= %s"
+        params.append(within_km)
+    name_order = 'LOWER(d.name) COLLATE "C"' if vendor == "postgresql" else "LOWER(d.name)"
+    with_ = f"WITH {', '.join(ctes)} "
+    sql = (
+        f"{with_}SELECT d.id, d.dist, COUNT(*) OVER () FROM d {where} "  # noqa: S608
+        f"ORDER BY d.dist IS NULL, d.dist, d.sort_rank, {name_order}, d.name, d.id "
+        "LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, per_page, (page - 1) * per_page])
+        rows = cursor.fetchall()
+        if rows:
+            total = rows[0][2]
+        elif page == 1:
+            total = 0
+        else:  # past the last page: count on its own
+            cursor.execute(f"{with_}SELECT COUNT(*) FROM d {where}", params)  # noqa: S608
+            total = cursor.fetchone()[0]
+    to_python = Service._meta.pk.to_python
+    return [(to_python(sid), dist) for sid, dist, _total in rows], total
 
 
 def service_search(
@@ -279,11 +404,37 @@ def service_search(
     Filters combine with AND. With a postcode, results are ordered by distance (the nearest of a
     service's locations; online-only services come last and are left out when `within_km` is
     given); otherwise by relevance to `text`, then name. Distance is pre-filtered by a
-    latitude/longitude bounding box in the database, then measured exactly (haversine).
+    latitude/longitude bounding box in the database, then measured exactly (haversine, in SQL).
+    Ordering and paging happen in the database: only the page's services are loaded.
     `include_stale=False` leaves out listings not checked for LINKWELL_LISTING_HIDDEN_DAYS.
     """
     per_page = max(1, min(int(per_page or 20), MAX_PER_PAGE))
     page = max(1, int(page or 1))
+    errors: dict[str, str] = {}
+    origin = None
+    if near_postcode:
+        area = lookup_area(near_postcode)
+        if area is None or area.lat is None:
+            errors["near_postcode"] = "not_found"
+        else:
+            origin = (area.lat, area.long)
+    box = bounding_box(*origin, within_km) if origin and within_km else None
+    base = None
+    if box is not None:
+        # Distance pre-filter in the database: only services with a location in the box are
+        # candidates (the index on latitude/longitude drives the query, and the other filters
+        # are checked per candidate). Exact distance in SQL next.
+        lat_min, lat_max, long_min, long_max = box
+        base = (
+            service_public_queryset()
+            .exclude(status=ServiceStatus.DEFUNCT)
+            .filter(
+                pk__in=ServiceAtLocation.objects.filter(
+                    location__latitude__range=(lat_min, lat_max),
+                    location__longitude__range=(long_min, long_max),
+                ).values("service_id")
+            )
+        )
     qs = service_search_queryset(
         text=text,
         needs=needs,
@@ -298,81 +449,23 @@ def service_search(
         target_group=target_group,
         age=age,
         include_stale=include_stale,
+        base=base,
+        per_candidate=base is not None,
     )
-    errors: dict[str, str] = {}
-    origin = None
-    if near_postcode:
-        area = lookup_area(near_postcode)
-        if area is None or area.lat is None:
-            errors["near_postcode"] = "not_found"
-        else:
-            origin = (area.lat, area.long)
-
-    box = bounding_box(*origin, within_km) if origin and within_km else None
-    if box is not None:
-        # Distance pre-filter in the database: only services with a location in the box are
-        # candidates (the index on latitude/longitude drives it). Exact distance below.
-        lat_min, lat_max, long_min, long_max = box
-        qs = qs.filter(
-            pk__in=ServiceAtLocation.objects.filter(
-                location__latitude__range=(lat_min, lat_max),
-                location__longitude__range=(long_min, long_max),
-            ).values("service_id")
-        )
-
     match = search.text_matches(text) if text else None
-    if match is not None and not isinstance(match, tuple):
-        # PostgreSQL: relevance in the same query as the candidates.
-        rows_ranked = list(
-            qs.annotate(rank=SearchRank(F("search_vector"), match)).values_list(
-                "pk", "name", "rank"
-            )
-        )
-        rows = [(sid, name) for sid, name, _rank in rows_ranked]
-        ranks = {sid: rank for sid, _name, rank in rows_ranked}
-    else:
-        rows = list(qs.values_list("pk", "name"))
-        ranks = {}
-    few = len(rows) <= ID_LIST_LIMIT
-    candidate_ids = [sid for sid, _name in rows] if few else None
-    distances: dict[uuid.UUID, float] = {}
-    if origin and rows:
-        loc_qs = ServiceAtLocation.objects.filter(
-            service_id__in=candidate_ids if few else qs.values("pk"),
-            location__latitude__isnull=False,
-            location__longitude__isnull=False,
-        )
-        if box is not None:
-            lat_min, lat_max, long_min, long_max = box
-            loc_qs = loc_qs.filter(
-                location__latitude__range=(lat_min, lat_max),
-                location__longitude__range=(long_min, long_max),
-            )
-        for sid, lat, long in loc_qs.values_list(
-            "service_id", "location__latitude", "location__longitude"
-        ):
-            d = distance_km(origin[0], origin[1], lat, long)
-            if sid not in distances or d < distances[sid]:
-                distances[sid] = d
-        if within_km:
-            rows = [r for r in rows if r[0] in distances and distances[r[0]] <= within_km]
-    if isinstance(match, tuple) and rows:
-        ids = [sid for sid, _name in rows]
-        ranks = _text_ranks(text, ids if len(ids) <= ID_LIST_LIMIT else None)
-
-    def sort_key(row):
-        sid, name = row
-        return (
-            distances.get(sid, math.inf) if origin else 0,
-            -ranks.get(sid, 0.0),
-            name.casefold(),
-        )
-
-    rows.sort(key=sort_key)
-    total = len(rows)
-    page_ids = [sid for sid, _name in rows[(page - 1) * per_page : page * per_page]]
-    by_id = with_listing_details(Service.objects.filter(pk__in=page_ids)).in_bulk()
-    items = [(by_id[sid], distances.get(sid)) for sid in page_ids if sid in by_id]
+    page_rows, total = _ordered_page(
+        qs,
+        text_match=match,
+        origin=origin,
+        box=box,
+        within_km=within_km,
+        page=page,
+        per_page=per_page,
+    )
+    by_id = with_listing_details(
+        Service.objects.filter(pk__in=[sid for sid, _d in page_rows])
+    ).in_bulk()
+    items = [(by_id[sid], dist) for sid, dist in page_rows if sid in by_id]
     return SearchResult(
         items=items, total=total, page=page, per_page=per_page, origin=origin, errors=errors
     )

@@ -18,10 +18,12 @@ import re
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from linkwell.accounts.models import Organisation
@@ -368,25 +370,69 @@ def location_create(
     return location
 
 
-def _location_for(loc: dict, organization: Organization) -> Location:
-    """Reuse a place already known by the same name and postcode (a library many groups use);
-    otherwise create it."""
+def _location_update(location: Location, loc: dict) -> Location:
+    """Write a place's edited details onto it (only for a place no other listing uses)."""
+    location.name = loc["name"]
+    location.transportation = loc["transportation"]
+    if location.postcode != loc["postcode"]:
+        location.postcode = loc["postcode"]
+        for field, value in selectors.location_area_fields(loc["postcode"]).items():
+            setattr(location, field, value)
+    location.save()
+    address = location.addresses.first()
+    values = {
+        "address_1": loc["address_1"],
+        "address_2": loc["address_2"],
+        "city": loc["city"],
+        "postal_code": loc["postcode"],
+    }
+    if address is None:
+        Address.objects.create(location=location, **values)
+    else:
+        for field, value in values.items():
+            setattr(address, field, value)
+        address.save()
+    wanted = set(loc["accessibility"])
+    location.accessibility.filter(feature__isnull=False).exclude(feature__code__in=wanted).delete()
+    _add_accessibility(location, wanted)
+    return location
+
+
+def _add_accessibility(location: Location, wanted: set[str]) -> None:
+    have = set(
+        location.accessibility.filter(feature__isnull=False).values_list("feature__code", flat=True)
+    )
+    for f in AccessibilityFeature.objects.filter(code__in=wanted - have):
+        Accessibility.objects.create(location=location, feature=f, description=str(f.display_label))
+
+
+def _location_for(loc: dict, service: Service) -> Location:
+    """The place a listing's location row means.
+
+    A row with the id of a place only this listing uses changes that place in place (name,
+    address, postcode, accessibility). A place other listings share (a library many groups
+    use) is never changed for them: if the row still names it (same name and postcode) it is
+    reused, accessibility features only added; otherwise the row becomes a new place. A row
+    without an id reuses a place known by the same name and postcode, or creates one.
+    """
+    organization = service.organization
     existing = None
     if loc.get("id"):
-        existing = Location.objects.filter(pk=loc["id"], postcode=loc["postcode"]).first()
+        existing = Location.objects.filter(pk=loc["id"]).first()
+        if existing is not None:
+            shared = (
+                ServiceAtLocation.objects.filter(location=existing)
+                .exclude(service_id=service.pk)
+                .exists()
+            )
+            if not shared and existing.organization_id in (None, organization.pk):
+                return _location_update(existing, loc)
+            if not (existing.name == loc["name"] and existing.postcode == loc["postcode"]):
+                existing = None
     if existing is None and loc["postcode"]:
         existing = Location.objects.filter(name=loc["name"], postcode=loc["postcode"]).first()
     if existing is not None:
-        wanted = set(loc["accessibility"])
-        have = set(
-            existing.accessibility.filter(feature__isnull=False).values_list(
-                "feature__code", flat=True
-            )
-        )
-        for f in AccessibilityFeature.objects.filter(code__in=wanted - have):
-            Accessibility.objects.create(
-                location=existing, feature=f, description=str(f.display_label)
-            )
+        _add_accessibility(existing, set(loc["accessibility"]))
         return existing
     return location_create(
         name=loc["name"],
@@ -438,7 +484,7 @@ def _apply(service: Service, data: dict[str, Any]) -> None:
 
     sals = []
     for loc in data["locations"]:
-        location = _location_for(loc, service.organization)
+        location = _location_for(loc, service)
         sal, _created = ServiceAtLocation.objects.get_or_create(service=service, location=location)
         sals.append(sal)
     service.service_at_locations.exclude(pk__in=[s.pk for s in sals]).delete()
@@ -675,12 +721,55 @@ def listing_report_create(
         errors["details"] = _("Tell us what is wrong.")
     if errors:
         raise ValidationError(errors)
-    return ListingReport.objects.create(
+    report = ListingReport.objects.create(
         service=service,
         problem=problem,
         details=details.strip()[:2000],
         reporter_name=reporter_name.strip(),
         reporter_email=reporter_email.strip(),
+    )
+    _notify_report(report)
+    return report
+
+
+def listing_report_recipients(service: Service) -> list:
+    """Who hears about a problem with a listing: the active provider users of the listing's
+    own organisation and every active directory editor (one query)."""
+    from linkwell.accounts.models import Role, User
+
+    who = Q(memberships__role=Role.DIRECTORY_EDITOR)
+    if service.organization.organisation_id is not None:
+        who |= Q(
+            memberships__role=Role.PROVIDER,
+            memberships__organisation_id=service.organization.organisation_id,
+        )
+    return list(
+        User.objects.filter(who, is_active=True, memberships__organisation__is_active=True)
+        .distinct()
+        .order_by("id")
+    )
+
+
+def _notify_report(report: ListingReport) -> None:
+    """In-app + email notification of a new report. Says which listing and what kind of
+    problem; never the reporter's name, email or free-text details (those may be personal)."""
+    from linkwell.messaging.models import NotificationKind
+    from linkwell.messaging.notifications import notify_staff
+
+    service = report.service
+    # The reporter may be using the site in another language; staff get the site language.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Problem reported with the listing “%(name)s”") % {"name": service.name[:120]}
+        body = _(
+            "What is wrong: %(problem)s. Check the listing and mark the report as dealt with."
+        ) % {"problem": report.get_problem_display()}
+    notify_staff(
+        users=listing_report_recipients(service),
+        kind=NotificationKind.OTHER,
+        title=title,
+        body=body,
+        url=f"{reverse('directory:reports')}#report-{report.pk}",
+        related=report,
     )
 
 

@@ -19,7 +19,7 @@ from linkwell.audit.models import AuditAction
 from linkwell.audit.services import audit_record
 
 from . import selectors, services
-from .forms import ReturnForm, ServiceForm, add_service_errors
+from .forms import ReturnForm, ServiceEditor, add_service_errors
 from .models import ApprovalStatus, Service, ServiceVersion
 
 
@@ -85,26 +85,61 @@ def _organizations_for_create(user):
     return orgs
 
 
+def _adding(request) -> str | None:
+    """The formset an "Add another …" button asked for one more row in, if any."""
+    if request.method == "POST" and request.POST.get("add") in ServiceEditor.SETS:
+        return request.POST["add"]
+    return None
+
+
+def _saving(request) -> bool:
+    return request.method == "POST" and _adding(request) is None
+
+
+def _editor(request, *, listing, initial=None) -> ServiceEditor:
+    if request.method != "POST":
+        return ServiceEditor(listing=listing, initial=initial)
+    prefix = _adding(request)
+    if prefix is not None:
+        return ServiceEditor.adding(request.POST, prefix)
+    return ServiceEditor(request.POST)
+
+
+def _render_form(request, editor: ServiceEditor, service):
+    return render(
+        request,
+        "directory/service_form.html",
+        {
+            "form": editor.form,
+            "editor": editor,
+            "schedule_forms": editor.formsets["schedules"],
+            "location_forms": editor.formsets["locations"],
+            "phone_forms": editor.formsets["phones"],
+            "service": service,
+        },
+    )
+
+
 @listing_keeper_required
 @require_http_methods(["GET", "POST"])
 def service_create(request):
     orgs = _organizations_for_create(request.user)
     if not orgs:
         raise PermissionDenied
-    form = ServiceForm(request.POST or None, initial={"status": "active", "is_free": "yes"})
-    if request.method == "POST" and form.is_valid():
+    editor = _editor(request, listing=None, initial={"status": "active", "is_free": "yes"})
+    if _saving(request) and editor.is_valid():
         try:
             service = services.service_create(
-                actor=request.user, organization=orgs[0], data=form.to_data()
+                actor=request.user, organization=orgs[0], data=editor.to_data()
             )
         except ValidationError as exc:
-            add_service_errors(form, exc, ServiceForm.SERVICE_KEY_TO_FIELD)
+            editor.add_service_errors(exc)
         else:
             messages.success(
                 request, _("Listing saved as a draft. Send it for approval when it is ready.")
             )
             return redirect("directory:service", pk=service.pk)
-    return render(request, "directory/service_form.html", {"form": form, "service": None})
+    return _render_form(request, editor, None)
 
 
 @listing_keeper_required
@@ -138,17 +173,17 @@ def service_edit(request, pk):
     current = services.service_snapshot(service)
     pending = service.versions.filter(status=ServiceVersion.Status.PENDING).first()
     base = pending.data if pending else current
-    form = ServiceForm(request.POST or None, initial=ServiceForm.initial_from(base))
-    if request.method == "POST" and form.is_valid():
+    editor = _editor(request, listing=base)
+    if _saving(request) and editor.is_valid():
         try:
             version = services.service_update(
                 actor=request.user,
                 service=service,
-                data=form.to_data(base),
-                comment=form.cleaned_data.get("comment") or "",
+                data=editor.to_data(base),
+                comment=editor.comment,
             )
         except ValidationError as exc:
-            add_service_errors(form, exc, ServiceForm.SERVICE_KEY_TO_FIELD)
+            editor.add_service_errors(exc)
         else:
             if version is not None:
                 messages.success(
@@ -161,7 +196,7 @@ def service_edit(request, pk):
             else:
                 messages.success(request, _("Listing updated."))
             return redirect("directory:service", pk=service.pk)
-    return render(request, "directory/service_form.html", {"form": form, "service": service})
+    return _render_form(request, editor, service)
 
 
 @listing_keeper_required

@@ -21,6 +21,12 @@ class Command(BaseCommand):
             help="New services wait for a directory editor's approval instead of being "
             "published at once.",
         )
+        parser.add_argument(
+            "--no-retire",
+            action="store_true",
+            help="Keep services imported earlier from this source that the feed no longer "
+            "lists (by default they are retired: marked inactive and hidden, never deleted).",
+        )
 
     def handle(self, *args, **options):
         source = options["source"]
@@ -32,12 +38,18 @@ class Command(BaseCommand):
         total = len(feed.services) + len(feed.unreadable)
         self.stdout.write(f"Importing {total:,} services …")
         bar = _ProgressBar(self.stdout, total)
-        report = feed_import(feed, publish=not options["pending"], progress=bar.update)
+        report = feed_import(
+            feed,
+            publish=not options["pending"],
+            retire=not options["no_retire"],
+            progress=bar.update,
+        )
         bar.finish()
         for record_id, reason in report.errors:
             self.stderr.write(f"service {record_id}: {reason} (skipped)")
         for record_id, message in report.warnings:
-            self.stderr.write(f"location {record_id}: {message}")
+            where = "" if record_id == "(feed)" else f"location {record_id}: "
+            self.stderr.write(f"{where}{message}")
         if report.error_count > len(report.errors):
             self.stderr.write(f"… and {report.error_count - len(report.errors):,} more skipped")
         self.stdout.write(
@@ -46,6 +58,13 @@ class Command(BaseCommand):
                 f"created, {report.updated:,} updated, {report.skipped:,} skipped."
             )
         )
+        if report.retired:
+            for record_id in report.retired_ids:
+                self.stdout.write(f"service {record_id}: no longer in the feed (retired)")
+            self.stdout.write(
+                f"Retired {report.retired:,} services imported earlier from this source that "
+                "the feed no longer lists (marked inactive and hidden; not deleted)."
+            )
 
 
 class _ProgressBar:
