@@ -19,6 +19,8 @@ EXPECTED = {
     "session_reminder",
     "questionnaire_link",
     "tried_to_reach_you",
+    "feedback_link",
+    "we_missed_you",
 }
 
 
@@ -70,3 +72,20 @@ def test_english_texts_are_plain_gsm7_but_arabic_costs_more_segments():
     arabic = sms_length(render("tried_to_reach_you", "ar", values).body)
     assert english.encoding == "GSM-7" and english.segments == 1
     assert arabic.encoding == "UCS-2" and arabic.segments >= english.segments
+
+
+def test_the_social_prescription_carries_the_activities_and_reference_in_every_language():
+    values = {
+        "first_name": "Hodan",
+        "activities": "Walking group",
+        "reference": "LW-ABC234",
+        "phone": "0191 496 0000",
+    }
+    for language in PERSON_LANGUAGES:
+        body = render("social_prescription", language, values).body
+        assert "Hodan" in body and "Walking group" in body and "LW-ABC234" in body
+
+
+def test_the_staff_notification_email_has_only_title_body_and_link():
+    assert placeholders("staff_notification") == {"title", "body", "url"}
+    assert set(TEXTS["staff_notification"]) == {"en"}

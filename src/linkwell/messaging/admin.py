@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CallTask, Message
+from .models import CallTask, Message, ReminderSent, StaffNotification
 
 
 @admin.register(Message)
@@ -24,6 +24,30 @@ class MessageAdmin(admin.ModelAdmin):
 class CallTaskAdmin(admin.ModelAdmin):
     list_display = ("id", "status", "service", "no_answer_count", "created_at")
     list_filter = ("status",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StaffNotification)
+class StaffNotificationAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "user", "created_at", "read_at")
+    list_filter = ("kind",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ("id", "kind", "key", "note", "created_at")
+    list_filter = ("kind",)
 
     def has_add_permission(self, request):
         return False

@@ -68,6 +68,24 @@ REASONS = {
     "notify_not_configured": _("GOV.UK Notify is not set up for this message"),
     "delivery_failed": _("The provider could not deliver it"),
     "no_recipient_email": _("The member of staff has no email address"),
+    "inactive_user": _("The member of staff's account is not active"),
+}
+
+
+# What each template is, for staff (the case timeline and message lists).
+TEMPLATE_LABELS = {
+    "referral_received": _("Referral received"),
+    "appointment_reminder": _("Appointment reminder"),
+    "social_prescription": _("Social prescription"),
+    "session_reminder": _("Session reminder"),
+    "questionnaire_link": _("Questionnaire link"),
+    "feedback_link": _("Feedback link"),
+    "we_missed_you": _("We missed you"),
+    "tried_to_reach_you": _("We tried to reach you"),
+    "new_referral": _("New referral"),
+    "group_place_offered": _("Place offered"),
+    "group_missed_sessions": _("Missed sessions"),
+    "staff_notification": _("Notification"),
 }
 
 
@@ -200,3 +218,91 @@ class CallTask(models.Model):
 
     def __str__(self) -> str:
         return f"call task {self.pk} {self.status}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a staff notification is about. Callers pass one of these values."""
+
+    NEW_REFERRAL = "new_referral", _("New referral")
+    PROVIDER_REPLIED = "provider_replied", _("Provider replied")
+    CONCERN_RAISED = "concern_raised", _("Concern raised")
+    CONCERN_UNACKNOWLEDGED = "concern_unacknowledged", _("Concern not yet acknowledged")
+    MEASUREMENT_DUE = "measurement_due", _("Measurement due")
+    PLACE_OFFERED = "place_offered", _("Place offered")
+    MISSED_SESSIONS = "missed_sessions", _("Missed sessions")
+    REFERRAL_NUDGE = "referral_nudge", _("Referral waiting")
+    REFERRAL_LAPSED = "referral_lapsed", _("Referral lapsed")
+    NOTICEBOARD_REPLY = "noticeboard_reply", _("Noticeboard reply")
+    FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+    OTHER = "other", _("Other")
+
+
+class StaffNotification(models.Model):
+    """An in-app notification for one member of staff (optionally also emailed).
+
+    Titles and bodies never contain a person's name or other personal data: they say what
+    happened and where to look (the url), e.g. "New referral LW-1234".
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_notifications"
+    )
+    # Not limited by `choices` in the database, so a new kind needs no migration; services
+    # validate against NotificationKind.
+    kind = models.CharField(_("kind"), max_length=32)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("details"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    related_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    related_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("staff notification")
+        verbose_name_plural = _("staff notifications")
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk} {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return str(NotificationKind(self.kind).label)
+        except ValueError:
+            return self.kind
+
+
+class ReminderSent(models.Model):
+    """Proof that a reminder (or other once-only automatic message) went out.
+
+    Jobs insert a row in the same transaction as the message they queue; the unique
+    (kind, key) makes a job that runs twice, or on two workers, queue it once.
+    """
+
+    kind = models.CharField(max_length=32)
+    key = models.CharField(max_length=128)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notification = models.ForeignKey(
+        StaffNotification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="remindersent_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from linkwell.accounts.models import Role
 from linkwell.people.models import Person
 from linkwell.referrals.selectors import person_get_for
 
-from .models import FAILED_STATUSES, CallTask, CallTaskStatus, Message
+from .models import FAILED_STATUSES, CallTask, CallTaskStatus, Message, StaffNotification
 
 
 def _service_ids(actor) -> set[int]:
@@ -27,7 +27,7 @@ def message_queryset_for(actor) -> QuerySet[Message]:
     return Message.objects.filter(service_id__in=services)
 
 
-def person_for_messages(actor, person_id) -> Person:
+def person_for_messages(actor, person_id, *, channel: str = "web") -> Person:
     """The person, if one of the actor's link worker services has a referral for them."""
     try:
         pk = int(person_id)
@@ -36,7 +36,7 @@ def person_for_messages(actor, person_id) -> Person:
     services = _service_ids(actor)
     if not Person.objects.filter(pk=pk, referrals__service_id__in=services).exists():
         raise Http404
-    return person_get_for(actor, pk)  # writes the "view" audit entry
+    return person_get_for(actor, pk, channel=channel)  # writes the "view" audit entry
 
 
 def person_messages(actor, person: Person) -> QuerySet[Message]:
@@ -108,4 +108,36 @@ def call_task_get_for(actor, task_id, *, write: bool = False) -> CallTask:
     try:
         return qs.get(pk=pk)
     except CallTask.DoesNotExist:
+        raise Http404 from None
+
+
+# --- Staff notifications: each user sees only their own -----------------------------------
+
+
+def notifications_for(actor) -> QuerySet[StaffNotification]:
+    """The actor's own notifications, unread first, newest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return StaffNotification.objects.none()
+    return StaffNotification.objects.filter(user=actor).order_by(
+        F("read_at").desc(nulls_first=True), "-created_at", "-id"
+    )
+
+
+def unread_notification_count(actor) -> int:
+    if not getattr(actor, "is_authenticated", False):
+        return 0
+    return StaffNotification.objects.filter(user=actor, read_at__isnull=True).count()
+
+
+def notification_get_for(actor, notification_id, *, write: bool = False) -> StaffNotification:
+    try:
+        pk = int(notification_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    qs = notifications_for(actor)
+    if write:
+        qs = qs.select_for_update()
+    try:
+        return qs.get(pk=pk)
+    except StaffNotification.DoesNotExist:
         raise Http404 from None

@@ -26,6 +26,7 @@ from .models import (
     Channel,
     Message,
     MessageStatus,
+    StaffNotification,
 )
 from .templates_text import PERSON_TEMPLATES, STAFF_TEMPLATES, TEXTS, placeholders
 
@@ -313,6 +314,10 @@ def call_task_record(*, actor, call_task_id, outcome: str) -> CallTask:
             person_id=task.person_id,
             detail=f"call {outcome}",
         )
+        if outcome == "no_answer":
+            from .reminders import tried_to_reach_you
+
+            tried_to_reach_you(task=task, actor=actor)
     return task
 
 
@@ -348,3 +353,25 @@ def message_record_receipt(*, reference: str, provider_reference: str, status: s
             message.failed_at = now
         message.save()
     return True
+
+
+# --- Staff notifications ------------------------------------------------------------------------
+
+
+def notification_mark_read(*, actor, notification_id) -> StaffNotification:
+    """Mark one of the actor's own notifications as read (404 for anyone else's)."""
+    from . import selectors
+
+    with transaction.atomic():
+        notification = selectors.notification_get_for(actor, notification_id, write=True)
+        if notification.read_at is None:
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notification_mark_all_read(*, actor) -> int:
+    """Mark all the actor's unread notifications as read; how many changed."""
+    return StaffNotification.objects.filter(user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -130,54 +130,54 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     "social_prescription": {
         "en": (
             "Your social prescription",
-            "Hello ((name)). As you agreed with your link worker, here is the activity for you: "
-            "((activity)). If you have questions, please call ((phone)).",
+            "Hello ((first_name)). As you agreed with your link worker, here is the activity for you: "
+            "((activities)). If you have questions, please call ((phone)). Your reference is ((reference)).",
         ),
         "ar": (
             "وصفتك الاجتماعية",
-            "مرحبًا ((name)). كما اتفقت مع منسّق الدعم، هذا هو النشاط المقترح لك: ((activity)). "
-            "إذا كانت لديك أسئلة، يرجى الاتصال على ((phone)).",
+            "مرحبًا ((first_name)). كما اتفقت مع منسّق الدعم، هذا هو النشاط المقترح لك: ((activities)). "
+            "إذا كانت لديك أسئلة، يرجى الاتصال على ((phone)). رقمك المرجعي هو ((reference)).",
         ),
         "ur": (
             "آپ کا سوشل پریسکرپشن",
-            "ہیلو ((name))۔ جیسا کہ آپ نے اپنے لنک ورکر سے طے کیا، آپ کے لیے یہ سرگرمی ہے: "
-            "((activity))۔ اگر آپ کے کوئی سوالات ہوں تو براہ کرم ((phone)) پر کال کریں۔",
+            "ہیلو ((first_name))۔ جیسا کہ آپ نے اپنے لنک ورکر سے طے کیا، آپ کے لیے یہ سرگرمی ہے: "
+            "((activities))۔ اگر آپ کے کوئی سوالات ہوں تو براہ کرم ((phone)) پر کال کریں۔ آپ کا حوالہ نمبر ((reference)) ہے۔",
         ),
         "fa": (
             "نسخه اجتماعی شما",
-            "سلام ((name)). همان‌طور که با هماهنگ‌کننده حمایت توافق کردید، این فعالیت برای شماست: "
-            "((activity)). اگر سؤالی دارید، لطفاً با ((phone)) تماس بگیرید.",
+            "سلام ((first_name)). همان‌طور که با هماهنگ‌کننده حمایت توافق کردید، این فعالیت برای شماست: "
+            "((activities)). اگر سؤالی دارید، لطفاً با ((phone)) تماس بگیرید. شماره پیگیری شما ((reference)) است.",
         ),
         "pl": (
             "Twoja recepta społeczna",
-            "Dzień dobry ((name)). Zgodnie z ustaleniami z koordynatorem wsparcia proponujemy "
-            "Ci: ((activity)). Jeśli masz pytania, zadzwoń pod numer ((phone)).",
+            "Dzień dobry ((first_name)). Zgodnie z ustaleniami z koordynatorem wsparcia proponujemy "
+            "Ci: ((activities)). Jeśli masz pytania, zadzwoń pod numer ((phone)). Twój numer referencyjny to ((reference)).",
         ),
         "uk": (
             "Ваш соціальний рецепт",
-            "Вітаємо, ((name)). Як ви домовилися з координатором підтримки, ось заняття для вас: "
-            "((activity)). Якщо маєте запитання, зателефонуйте за номером ((phone)).",
+            "Вітаємо, ((first_name)). Як ви домовилися з координатором підтримки, ось заняття для вас: "
+            "((activities)). Якщо маєте запитання, зателефонуйте за номером ((phone)). Ваш номер звернення: ((reference)).",
         ),
         "ro": (
             "Prescripția dumneavoastră socială",
-            "Bună ziua, ((name)). Așa cum ați stabilit cu coordonatorul de sprijin, iată "
-            "activitatea pentru dumneavoastră: ((activity)). Dacă aveți întrebări, sunați la "
-            "((phone)).",
+            "Bună ziua, ((first_name)). Așa cum ați stabilit cu coordonatorul de sprijin, iată "
+            "activitatea pentru dumneavoastră: ((activities)). Dacă aveți întrebări, sunați la "
+            "((phone)). Numărul de referință este ((reference)).",
         ),
         "so": (
             "Qorshahaaga taageerada bulshada",
-            "Salaan ((name)). Sidii aad ku heshiiseen shaqaalaha isku xiraha, tani waa hawsha "
-            "laguu soo jeediyay: ((activity)). Haddii aad su'aalo qabto, fadlan wac ((phone)).",
+            "Salaan ((first_name)). Sidii aad ku heshiiseen shaqaalaha isku xiraha, tani waa hawsha "
+            "laguu soo jeediyay: ((activities)). Haddii aad su'aalo qabto, fadlan wac ((phone)). Lambarkaaga tixraaca waa ((reference)).",
         ),
         "bn": (
             "আপনার সোশ্যাল প্রেসক্রিপশন",
-            "হ্যালো ((name))। আপনার লিঙ্ক ওয়ার্কারের সাথে যেমন ঠিক হয়েছে, আপনার জন্য এই কার্যক্রম: "
-            "((activity))। কোনো প্রশ্ন থাকলে দয়া করে ((phone)) নম্বরে ফোন করুন।",
+            "হ্যালো ((first_name))। আপনার লিঙ্ক ওয়ার্কারের সাথে যেমন ঠিক হয়েছে, আপনার জন্য এই কার্যক্রম: "
+            "((activities))। কোনো প্রশ্ন থাকলে দয়া করে ((phone)) নম্বরে ফোন করুন। আপনার রেফারেন্স নম্বর ((reference))।",
         ),
         "cy": (
             "Eich presgripsiwn cymdeithasol",
-            "Helo ((name)). Fel y cytunoch gyda'ch gweithiwr cyswllt, dyma'r gweithgaredd i chi: "
-            "((activity)). Os oes gennych gwestiynau, ffoniwch ((phone)).",
+            "Helo ((first_name)). Fel y cytunoch gyda'ch gweithiwr cyswllt, dyma'r gweithgaredd i chi: "
+            "((activities)). Os oes gennych gwestiynau, ffoniwch ((phone)). Eich cyfeirnod yw ((reference)).",
         ),
     },
     "session_reminder": {
@@ -280,6 +280,107 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "((link))",
         ),
     },
+    "feedback_link": {
+        "en": (
+            "How was the session?",
+            "Hello ((first_name)). How was the session? Tell us in 2 minutes: ((url))",
+        ),
+        "ar": (
+            "كيف كانت الجلسة؟",
+            "مرحبًا ((first_name)). كيف كانت الجلسة؟ أخبرنا في دقيقتين: ((url))",
+        ),
+        "ur": (
+            "سیشن کیسا رہا؟",
+            "ہیلو ((first_name))۔ سیشن کیسا رہا؟ 2 منٹ میں ہمیں بتائیں: ((url))",
+        ),
+        "fa": (
+            "جلسه چطور بود؟",
+            "سلام ((first_name)). جلسه چطور بود؟ در ۲ دقیقه به ما بگویید: ((url))",
+        ),
+        "pl": (
+            "Jak było na zajęciach?",
+            "Dzień dobry ((first_name)). Jak było na zajęciach? Powiedz nam, to zajmie 2 minuty: "
+            "((url))",
+        ),
+        "uk": (
+            "Як пройшло заняття?",
+            "Вітаємо, ((first_name)). Як пройшло заняття? Розкажіть нам за 2 хвилини: ((url))",
+        ),
+        "ro": (
+            "Cum a fost întâlnirea?",
+            "Bună ziua, ((first_name)). Cum a fost întâlnirea? Spuneți-ne în 2 minute: ((url))",
+        ),
+        "so": (
+            "Sidee ahaa kulanka?",
+            "Salaan ((first_name)). Sidee ahaa kulanka? Nagu sheeg 2 daqiiqo gudahood: ((url))",
+        ),
+        "bn": (
+            "সেশনটি কেমন ছিল?",
+            "হ্যালো ((first_name))। সেশনটি কেমন ছিল? ২ মিনিটে আমাদের জানান: ((url))",
+        ),
+        "cy": (
+            "Sut oedd y sesiwn?",
+            "Helo ((first_name)). Sut oedd y sesiwn? Dywedwch wrthym mewn 2 funud: ((url))",
+        ),
+    },
+    "we_missed_you": {
+        "en": (
+            "We missed you",
+            "Hello ((name)). We missed you at ((activity)). We hope you are well. You are welcome "
+            "back any time. To talk to your link worker, call ((phone)).",
+        ),
+        "ar": (
+            "افتقدناك",
+            "مرحبًا ((name)). افتقدناك في ((activity)). نأمل أن تكون بخير. أهلًا بعودتك في أي "
+            "وقت. للتحدث مع منسّق الدعم، اتصل على ((phone)).",
+        ),
+        "ur": (
+            "ہم نے آپ کو یاد کیا",
+            "ہیلو ((name))۔ ہم نے ((activity)) میں آپ کو یاد کیا۔ امید ہے آپ خیریت سے ہیں۔ آپ کسی "
+            "بھی وقت واپس آ سکتے ہیں۔ اپنے لنک ورکر سے بات کرنے کے لیے ((phone)) پر کال کریں۔",
+        ),
+        "fa": (
+            "جای شما خالی بود",
+            "سلام ((name)). جای شما در ((activity)) خالی بود. امیدواریم حالتان خوب باشد. هر زمان "
+            "بخواهید می‌توانید برگردید. برای صحبت با هماهنگ‌کننده حمایت، با ((phone)) تماس بگیرید.",
+        ),
+        "pl": (
+            "Brakowało nam Ciebie",
+            "Dzień dobry ((name)). Brakowało nam Ciebie na zajęciach: ((activity)). Mamy nadzieję, "
+            "że wszystko w porządku. Zapraszamy z powrotem w każdej chwili. Aby porozmawiać z "
+            "koordynatorem wsparcia, zadzwoń pod numer ((phone)).",
+        ),
+        "uk": (
+            "Нам вас бракувало",
+            "Вітаємо, ((name)). Нам вас бракувало на занятті: ((activity)). Сподіваємося, у вас "
+            "усе добре. Ви можете повернутися будь-коли. Щоб поговорити з координатором "
+            "підтримки, зателефонуйте за номером ((phone)).",
+        ),
+        "ro": (
+            "Ne-a fost dor de dumneavoastră",
+            "Bună ziua, ((name)). Ne-a fost dor de dumneavoastră la ((activity)). Sperăm că "
+            "sunteți bine. Puteți reveni oricând. Pentru a vorbi cu coordonatorul de sprijin, "
+            "sunați la ((phone)).",
+        ),
+        "so": (
+            "Waan ku xiisnay",
+            "Salaan ((name)). Waan ku xiisnay. Kama aadan qayb galin ((activity)) dhowaan. "
+            "Waxaan rajaynaynaa inaad fiican tahay. Waad soo laaban kartaa wakhti kasta. Si aad "
+            "ula hadasho shaqaalaha isku xiraha, wac ((phone)).",
+        ),
+        "bn": (
+            "আমরা আপনাকে মিস করেছি",
+            "হ্যালো ((name))। ((activity))-তে আমরা আপনাকে মিস করেছি। আশা করি আপনি ভালো আছেন। "
+            "আপনি যেকোনো সময় আবার আসতে পারেন। আপনার লিঙ্ক ওয়ার্কারের সাথে কথা বলতে ((phone)) "
+            "নম্বরে ফোন করুন।",
+        ),
+        "cy": (
+            "Roedden ni'n gweld eich colli",
+            "Helo ((name)). Roedden ni'n gweld eich colli yn ((activity)). Gobeithio eich bod yn "
+            "iawn. Mae croeso i chi ddod yn ôl unrhyw bryd. I siarad â'ch gweithiwr cyswllt, "
+            "ffoniwch ((phone)).",
+        ),
+    },
     "tried_to_reach_you": {
         "en": (
             "We tried to contact you",
@@ -347,6 +448,14 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "caseload (case ((case))). Please let them know.",
         ),
     },
+    # Any in-app staff notification, also emailed (notifications.notify_staff). The title and
+    # body never hold a person's name; the link needs signing in.
+    "staff_notification": {
+        "en": (
+            "Linkwell: ((title))",
+            "((title))\n\n((body))\n\nSign in to Linkwell to see it: ((url))",
+        ),
+    },
     "group_missed_sessions": {
         "en": (
             "Missed two sessions at ((service))",
@@ -356,7 +465,9 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-STAFF_TEMPLATES = frozenset({"new_referral", "group_place_offered", "group_missed_sessions"})
+STAFF_TEMPLATES = frozenset(
+    {"new_referral", "group_place_offered", "group_missed_sessions", "staff_notification"}
+)
 PERSON_TEMPLATES = frozenset(TEXTS) - STAFF_TEMPLATES
 
 

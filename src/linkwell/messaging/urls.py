@@ -12,4 +12,11 @@ urlpatterns = [
     path("templates/", views.template_list, name="templates"),
     path("calls/<int:task_id>/", views.call_record, name="call_record"),
     path("notify/callback", views.notify_callback, name="notify_callback"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        views.notification_read,
+        name="notification_read",
+    ),
 ]

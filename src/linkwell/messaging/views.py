@@ -7,11 +7,14 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -147,6 +150,9 @@ SAMPLE = {
     "phone": "0191 496 0000",
     "activity": "Walking group",
     "link": "https://linkwell.example/q/AbC123",
+    "first_name": "Amina",
+    "activities": "Walking group; Gardening club",
+    "url": "https://linkwell.example/f/AbC123",
 }
 
 
@@ -169,3 +175,55 @@ def template_list(request):
             )
         rows.append({"code": code, "versions": versions})
     return render(request, "messaging/templates.html", {"rows": rows})
+
+
+# --- Staff notifications (the user's own only) ------------------------------------------------
+
+NOTIFICATIONS_PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def notifications(request):
+    page = Paginator(selectors.notifications_for(request.user), NOTIFICATIONS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "messaging/notifications.html",
+        {
+            "page_obj": page,
+            "items": page,
+            "unread": selectors.unread_notification_count(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id):
+    """Mark one read; with open=1, go on to what it is about (a path on this site only)."""
+    notification = services.notification_mark_read(
+        actor=request.user, notification_id=notification_id
+    )
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(notification.url)
+    return redirect("messaging:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = services.notification_mark_all_read(actor=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked as read.",
+            "%(count)d notifications marked as read.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("messaging:notifications")
