@@ -114,7 +114,6 @@ def test_the_whole_journey_over_the_api(client_as, case):
         ("contacts", {"mode": "phone", "minutes": 481}, "minutes"),
         ("goals", {"version": 0, "wording": ""}, "wording"),
         ("goals", {"version": 0, "wording": "x", "review_on": "2000-01-01"}, "review_on"),
-        ("goals", {"version": 7, "wording": "x"}, "version"),
         ("follow-ups", {"due": "2000-01-01", "what": "x"}, "due"),
         ("discharge", {"reason": "unable_to_contact", "summary": "x"}, "reason"),
     ],

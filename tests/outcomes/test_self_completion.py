@@ -36,7 +36,7 @@ def test_a_link_worker_makes_a_link_and_sees_it_once(accepted, client, link_work
     client.force_login(link_worker)
     response = client.post(
         reverse("outcomes:link-create", args=[accepted.pk]),
-        {"instrument": "ONS4", "timepoint": "follow_up_12w"},
+        {"instrument": "ONS4", "timepoint": "follow_up_12w", "delivery": "show"},
     )
     assert response.status_code == 200
     url = re.search(r'value="(http://testserver/q/[^"]+/)"', response.content.decode())[1]
@@ -113,11 +113,13 @@ def test_licensed_measures_are_offered_only_with_their_wording_loaded(
     wording.clear_cache()
     client.force_login(link_worker)
     url = reverse("outcomes:link-create", args=[accepted.pk])
-    client.post(url, {"instrument": "SWEMWBS", "timepoint": "baseline"})
+    client.post(url, {"instrument": "SWEMWBS", "timepoint": "baseline", "delivery": "show"})
     assert SelfCompletionLink.objects.count() == 0
     settings.LINKWELL_LICENSED_WORDING_DIR = str(Path(__file__).parent / "fixtures" / "wording")
     wording.clear_cache()
-    response = client.post(url, {"instrument": "SWEMWBS", "timepoint": "baseline"})
+    response = client.post(
+        url, {"instrument": "SWEMWBS", "timepoint": "baseline", "delivery": "show"}
+    )
     assert response.status_code == 200
     token = re.search(r'/q/([^/"]+)/', response.content.decode())[1]
     page = client.get(reverse("outcomes_public:complete", args=[token])).content.decode()

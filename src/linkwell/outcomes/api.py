@@ -129,6 +129,11 @@ def _item_keys() -> set[str]:
 class SelfCompletionLinkCreateSerializer(serializers.Serializer):
     instrument = serializers.ChoiceField(choices=list(INSTRUMENTS))
     timepoint = serializers.CharField(max_length=40)
+    send = serializers.BooleanField(
+        default=False,
+        help_text="Also send the link to the person through the messaging outbox (text, email "
+        "or letter as they prefer; a call task when they take phone calls only).",
+    )
 
 
 class SelfCompletionLinkSerializer(serializers.Serializer):
@@ -136,6 +141,15 @@ class SelfCompletionLinkSerializer(serializers.Serializer):
     instrument = serializers.CharField()
     timepoint = serializers.CharField()
     expires_at = serializers.DateTimeField()
+    message = serializers.IntegerField(
+        allow_null=True, help_text="The outbox message id when `send` was true."
+    )
+    message_channel = serializers.CharField(
+        allow_null=True, help_text="sms, email, letter or call_task (null when not sent)."
+    )
+    message_status = serializers.CharField(
+        allow_null=True, help_text="queued, or skipped when there is no way to reach the person."
+    )
 
 
 class SelfCompletionLinkCreateView(APIView):
@@ -158,11 +172,19 @@ class SelfCompletionLinkCreateView(APIView):
             instrument=body.validated_data["instrument"],
             timepoint=body.validated_data["timepoint"],
             channel=CHANNEL,
+            send=body.validated_data["send"],
+            link_url=lambda t: request.build_absolute_uri(
+                reverse("outcomes_public:complete", args=[t])
+            ),
         )
+        message = link.message
         data = {
             "url": request.build_absolute_uri(reverse("outcomes_public:complete", args=[token])),
             "instrument": link.instrument,
             "timepoint": link.timepoint,
             "expires_at": link.expires_at,
+            "message": message.pk if message else None,
+            "message_channel": message.channel if message else None,
+            "message_status": message.status if message else None,
         }
         return Response(SelfCompletionLinkSerializer(data).data, status=status.HTTP_201_CREATED)

@@ -1,4 +1,5 @@
-"""Demo outcome measures: baseline and 12-week follow-up for accepted demo referrals.
+"""Demo outcome measures: baseline and 12-week follow-up for accepted demo referrals, each on
+its case, and one questionnaire a person completed from a self-completion link.
 
 Called once at the end of ``linkwell.demo.load_demo``. Deterministic for a given rng. Scores
 come from the same pure scorer the product uses; rows are bulk-created (the demo's referral
@@ -8,14 +9,17 @@ histories are likewise written in bulk and restamped).
 from __future__ import annotations
 
 import datetime
+import hashlib
 import random
 
 from django.conf import settings
 
+from linkwell.casework.models import Case
 from linkwell.referrals.models import Referral, Status
 
 from .instruments import INSTRUMENTS, eq5d5l, to_json
-from .models import Measurement, Mode
+from .models import Measurement, Mode, SelfCompletionLink
+from .self_completion import LINK_DAYS
 
 DEMO_INSTRUMENTS = ("SWEMWBS", "ONS4", "EQ5D5L", "UCLA3")
 FOLLOW_UP_DAYS = 84
@@ -91,5 +95,61 @@ def load_outcomes_demo(
                         created_at=at,
                     )
                 )
+    case_of = dict(
+        Case.objects.filter(referral_id__in={r.referral_id for r in rows}).values_list(
+            "referral_id", "pk"
+        )
+    )
+    for row in rows:
+        row.case_id = case_of.get(row.referral_id)
     Measurement.objects.bulk_create(rows, batch_size=500)
-    return len(rows)
+    return len(rows) + _completed_self_completion(rng, now=now)
+
+
+def _completed_self_completion(rng: random.Random, *, now: datetime.datetime) -> int:
+    """One questionnaire the person completed from a link (ONS4, in their language), on an
+    open case that already has a baseline: the link is spent, so it is never usable."""
+    measured = Measurement.objects.filter(timepoint="baseline", case__isnull=False).values(
+        "referral_id"
+    )
+    referral = (
+        Referral.objects.filter(
+            status=Status.IN_PROGRESS, pk__in=measured, allocated_to__isnull=False
+        )
+        .select_related("person")
+        .order_by("pk")
+        .first()
+    )
+    if referral is None:
+        return 0
+    sent_at = max(referral.accepted_at, now - datetime.timedelta(days=3))
+    done_at = min(now, sent_at + datetime.timedelta(hours=rng.randint(2, 30)))
+    answers = _answers("ONS4", rng, rng.uniform(0.4, 0.7))
+    scores = INSTRUMENTS["ONS4"].score(answers)
+    measurement = Measurement.objects.create(
+        person_id=referral.person_id,
+        referral=referral,
+        case=Case.objects.filter(referral=referral).first(),
+        instrument="ONS4",
+        timepoint="other",
+        answers=answers,
+        scores=to_json(scores),
+        mode=Mode.SELF,
+        entered_by=None,
+        completed_at=done_at,
+        created_at=done_at,
+    )
+    token = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(32))
+    SelfCompletionLink.objects.create(
+        referral=referral,
+        person_id=referral.person_id,
+        instrument="ONS4",
+        timepoint="other",
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        created_by_id=referral.allocated_to_id,
+        created_at=sent_at,
+        expires_at=sent_at + datetime.timedelta(days=LINK_DAYS),
+        used_at=done_at,
+        measurement=measurement,
+    )
+    return 1

@@ -114,8 +114,26 @@ class MeasurementForm(forms.Form):
 class SelfCompletionLinkForm(forms.Form):
     instrument = forms.ChoiceField(label=gettext_lazy("Measure"))
     timepoint = forms.ChoiceField(label=gettext_lazy("Timepoint"))
+    delivery = forms.ChoiceField(
+        label=gettext_lazy("How should the person get the link?"),
+        widget=forms.RadioSelect,
+        initial="send",
+        error_messages={"required": gettext_lazy("Choose how the person gets the link")},
+    )
 
-    def __init__(self, *args, instruments: list[tuple[str, str]], timepoints: list[str], **kw):
+    def __init__(
+        self,
+        *args,
+        instruments: list[tuple[str, str]],
+        timepoints: list[str],
+        route: str = "",
+        **kw,
+    ):
         super().__init__(*args, **kw)
         self.fields["instrument"].choices = instruments
         self.fields["timepoint"].choices = [(c, timepoint_label(c)) for c in timepoints]
+        send = _("Send it to them now: %(route)s") % {"route": route} if route else _("Send it")
+        self.fields["delivery"].choices = [
+            ("send", send),
+            ("show", _("Show me the link: I will give it to them myself")),
+        ]

@@ -1,8 +1,8 @@
 """Measurements: one completed outcome measure for a person, scored when it was recorded.
 
-A measurement belongs to the referral the link worker is working on. The case record
-(casework issue) does not exist yet; when it does, measurements gain a case foreign key and
-the referral link stays for history.
+A measurement belongs to the referral the link worker is working on and, once the referral
+has been accepted, to its case (``case`` is set whenever a measure is recorded for a referral
+that has a case; migration 0003 filled it for earlier rows). The referral link stays for history.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linkwell.casework.models import Case
 from linkwell.people.models import Person
 from linkwell.referrals.models import Referral
 
@@ -31,6 +32,13 @@ class Measurement(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="measurements")
     referral = models.ForeignKey(
         Referral,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measurements",
+    )
+    case = models.ForeignKey(
+        Case,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -58,7 +66,10 @@ class Measurement(models.Model):
         ordering = ["completed_at", "id"]
         verbose_name = _("measurement")
         verbose_name_plural = _("measurements")
-        indexes = [models.Index(fields=["referral", "instrument", "completed_at"])]
+        indexes = [
+            models.Index(fields=["referral", "instrument", "completed_at"]),
+            models.Index(fields=["case", "completed_at"], name="outcomes_me_case_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.timepoint}"
@@ -91,3 +102,28 @@ class SelfCompletionLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.timepoint} link"
+
+
+class MeasureDueNotice(models.Model):
+    """The link worker was told that a case's measures at a timepoint fell due (once only).
+
+    Written by the ``outcomes.measures_due`` job in the same transaction as the notification;
+    the unique constraint makes the job idempotent across runs and workers.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    timepoint = models.CharField(max_length=40)
+    notified_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notified_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "timepoint"], name="outcomes_due_notice_case_timepoint_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.timepoint}"

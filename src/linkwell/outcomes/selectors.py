@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linkwell.accounts import permissions
 from linkwell.accounts.models import Role
@@ -26,6 +27,7 @@ from linkwell.referrals.selectors import referral_get_for, referral_viewer_is_se
 from . import schedule as schedule_mod
 from .instruments import INSTRUMENTS, Tracked
 from .models import Measurement
+from .vocabulary import BAND_LABELS, short_name, timepoint_label
 
 
 def outcomes_referral_get_for(
@@ -181,3 +183,119 @@ def measures_due_for(actor, *, today: datetime.date | None = None) -> list[DueMe
     ]
     due.sort(key=lambda d: (d.row.status != "overdue", d.row.due_on or today, d.referral.pk))
     return due
+
+
+# --- On the case (casework) -------------------------------------------------------------------
+
+
+def case_measurement_list(case) -> QuerySet[Measurement]:
+    """Measurements of a case already checked by casework's case_get_for."""
+    return Measurement.objects.filter(case=case).select_related("entered_by")
+
+
+def headline(measurement: Measurement) -> str:
+    """The measurement's main score(s) in a few words: "21.54", "index 0.735 · EQ VAS 70"."""
+    instrument = INSTRUMENTS.get(measurement.instrument)
+    if instrument is None:
+        return ""
+    values = [
+        (tracked, measurement.scores.get(tracked.key))
+        for tracked in instrument.tracked
+        if measurement.scores.get(tracked.key) is not None
+    ]
+    if len(values) == 1:
+        return str(values[0][1])
+    if values:
+        return " · ".join(f"{_(tracked.label)} {value}" for tracked, value in values)
+    band = measurement.scores.get("band")
+    return str(BAND_LABELS.get(band, band)) if band else ""
+
+
+def case_timeline_entries(case) -> list:
+    """Case timeline source (registered in OutcomesConfig.ready): one entry per measurement,
+    e.g. "SWEMWBS – Baseline: 21.54". One query per case."""
+    from linkwell.casework.selectors import TimelineEntry
+
+    entries = []
+    for m in case_measurement_list(case):
+        title = _("%(measure)s – %(timepoint)s: %(score)s") % {
+            "measure": short_name(m.instrument),
+            "timepoint": timepoint_label(m.timepoint),
+            "score": headline(m),
+        }
+        entries.append(TimelineEntry(m.completed_at, "measurement", title, m, m.entered_by))
+    return entries
+
+
+@dataclass
+class CaseDue:
+    """Measures at one timepoint that are due or overdue on a case."""
+
+    timepoint: str
+    label: str
+    due_on: datetime.date | None
+    status: str  # "due" or "overdue"
+    instruments: list[str]
+
+    @property
+    def instrument_names(self) -> str:
+        return ", ".join(short_name(code) for code in self.instruments)
+
+
+def due_on_cases(cases, *, today: datetime.date | None = None) -> dict[int, list[CaseDue]]:
+    """Measures due or overdue for each case (by case pk), overdue first, for a whole page of
+    cases in one query. Each case must carry its referral (select_related)."""
+    today = today or timezone.localdate()
+    cases = list(cases)
+    referral_ids = [c.referral_id for c in cases]
+    done: dict[int, set[tuple[str, str]]] = {rid: set() for rid in referral_ids}
+    if referral_ids:
+        for referral_id, instrument, timepoint in Measurement.objects.filter(
+            referral_id__in=referral_ids
+        ).values_list("referral_id", "instrument", "timepoint"):
+            done[referral_id].add((instrument, timepoint))
+    result: dict[int, list[CaseDue]] = {}
+    for case in cases:
+        grouped: dict[str, CaseDue] = {}
+        for row in schedule_for(case.referral, [], today=today):
+            if row.status not in ("due", "overdue"):
+                continue
+            if (row.instrument, row.timepoint.code) in done[case.referral_id]:
+                continue
+            item = grouped.setdefault(
+                row.timepoint.code,
+                CaseDue(
+                    row.timepoint.code,
+                    timepoint_label(row.timepoint.code),
+                    row.due_on,
+                    row.status,
+                    [],
+                ),
+            )
+            item.instruments.append(row.instrument)
+        result[case.pk] = sorted(
+            grouped.values(), key=lambda d: (d.status != "overdue", d.due_on or today)
+        )
+    return result
+
+
+def overdue_case_q(today: datetime.date | None = None, *, prefix: str = "") -> Q:
+    """A filter on Case (or on another model through ``prefix``, e.g. "case__") matching cases
+    with at least one scheduled measure overdue: accepted so long ago that the due date plus
+    OVERDUE_AFTER_DAYS has passed, and not recorded. Same rule as ``schedule.due_status``."""
+    today = today or timezone.localdate()
+    q = Q(pk__in=[])
+    for item in settings.LINKWELL_OUTCOME_SCHEDULE:
+        days = item.timepoint.days
+        if days is None:
+            continue
+        # overdue  <=>  local acceptance date + days + OVERDUE_AFTER_DAYS < today
+        cutoff = today - datetime.timedelta(days=days + schedule_mod.OVERDUE_AFTER_DAYS)
+        start_of_cutoff = timezone.make_aware(datetime.datetime.combine(cutoff, datetime.time.min))
+        recorded = Measurement.objects.filter(
+            referral_id=OuterRef(f"{prefix}referral_id"),
+            instrument=item.instrument,
+            timepoint=item.timepoint.code,
+        )
+        q |= Q(**{f"{prefix}referral__accepted_at__lt": start_of_cutoff}) & ~Exists(recorded)
+    return q

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ from linkwell.audit.services import audit_record
 from .instruments import INSTRUMENTS, ScoringError, to_json
 from .models import Measurement, Mode, SelfCompletionLink
 from .selectors import outcomes_referral_get_for
-from .services import RECORDABLE_STATUSES, timepoints_allowed
+from .services import RECORDABLE_STATUSES, case_id_for, timepoints_allowed
 from .wording import licensed_wording
 
 LINK_DAYS = 14
@@ -58,9 +59,22 @@ def person_language(person) -> str:
 
 
 def self_completion_link_create(
-    *, actor, referral_id: int, instrument: str, timepoint: str, channel: str = "web"
+    *,
+    actor,
+    referral_id: int,
+    instrument: str,
+    timepoint: str,
+    channel: str = "web",
+    send: bool = False,
+    link_url: Callable[[str], str] | None = None,
 ) -> tuple[SelfCompletionLink, str]:
-    """Make a link; returns it and the raw token (shown once, never stored)."""
+    """Make a link; returns it and the raw token (shown once, never stored).
+
+    With ``send``, the link also goes to the person through the messaging outbox (template
+    ``questionnaire_link``) in the same transaction: by text, email or letter as they prefer,
+    or as a call task for the link worker when they are phone only (``message_queue`` decides).
+    ``link_url(token)`` makes the absolute URL. The message is left on ``link.message``.
+    """
     with transaction.atomic():
         referral = outcomes_referral_get_for(actor, referral_id, write=True, channel=channel)
         errors: dict[str, list[str]] = {}
@@ -84,13 +98,25 @@ def self_completion_link_create(
             created_by=actor,
             expires_at=timezone.now() + datetime.timedelta(days=LINK_DAYS),
         )
+        link.message = None
+        if send:
+            if link_url is None:
+                raise ValueError("link_url is needed to send a link")
+            from linkwell.messaging.services import message_queue
+
+            link.message = message_queue(
+                person=referral.person,
+                template="questionnaire_link",
+                personalisation={"link": link_url(token)},
+                related=referral,
+            )
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
             obj=link,
             person_id=referral.person_id,
             channel=channel,
-            detail=f"{instrument} {timepoint}",
+            detail=f"{instrument} {timepoint}" + (" sent" if send else ""),
         )
     return link, token
 
@@ -135,6 +161,7 @@ def self_completion_submit(*, token: str, answers) -> Measurement:
         measurement = Measurement.objects.create(
             person_id=link.person_id,
             referral=link.referral,
+            case_id=case_id_for(link.referral),
             instrument=link.instrument,
             timepoint=link.timepoint,
             answers=kept,

@@ -45,6 +45,14 @@ def _normalised_answers(instrument_code: str, answers: Mapping[str, object], sco
     return out
 
 
+def case_id_for(referral) -> int | None:
+    """The case of an accepted referral (opened now if an older referral lacks one), else None."""
+    from linkwell.casework.services import case_ensure
+
+    case = case_ensure(referral)
+    return case.pk if case else None
+
+
 def measurement_record(
     *,
     actor,
@@ -101,6 +109,7 @@ def measurement_record(
         measurement = Measurement.objects.create(
             person_id=referral.person_id,
             referral=referral,
+            case_id=case_id_for(referral),
             instrument=instrument,
             timepoint=timepoint,
             answers=_normalised_answers(instrument, answers, scores),

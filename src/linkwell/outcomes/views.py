@@ -101,6 +101,24 @@ def referral_outcomes(request, pk):
     )
 
 
+def _route_label(person) -> str:
+    """How the outbox would reach the person now, in words for the link worker."""
+    from linkwell.messaging.services import choose_channel
+
+    channel, _address, _notes = choose_channel(person)
+    return str(
+        {
+            "sms": _("by text message, as they prefer"),
+            "email": _("by email, as they prefer"),
+            "letter": _("by letter, as they prefer"),
+            "call_task": _("they take phone calls only, so a call task is made to ring them"),
+        }.get(
+            channel or "",
+            _("there is no way to contact them yet; the message will be listed as not sent"),
+        )
+    )
+
+
 def _link_form(referral, data=None) -> SelfCompletionLinkForm:
     language = self_completion.person_language(referral.person)
     return SelfCompletionLinkForm(
@@ -111,7 +129,12 @@ def _link_form(referral, data=None) -> SelfCompletionLinkForm:
             if self_completion.can_self_complete(code, language)
         ],
         timepoints=services.timepoints_allowed(),
+        route=_route_label(referral.person),
     )
+
+
+def _public_url(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("outcomes_public:complete", args=[token]))
 
 
 @roles_required(*LINK_WORKER_ROLES)
@@ -127,24 +150,28 @@ def link_create(request, pk):
                 referral_id=referral.pk,
                 instrument=form.cleaned_data["instrument"],
                 timepoint=form.cleaned_data["timepoint"],
+                send=form.cleaned_data["delivery"] == "send",
+                link_url=lambda token: _public_url(request, token),
             )
         except ValidationError as exc:
             error = " ".join(m for ms in exc.message_dict.values() for m in ms)
         else:
-            return render(
+            response = render(
                 request,
                 "outcomes/link_created.html",
                 {
                     "referral": referral,
                     "person": referral.person,
                     "link": link,
+                    "message": link.message,
                     "instrument_name": _(INSTRUMENTS[link.instrument].name),
-                    "url": request.build_absolute_uri(
-                        reverse("outcomes_public:complete", args=[token])
-                    ),
+                    # Sent links are never shown: the outbox has them; shown ones are shown once.
+                    "url": "" if link.message else _public_url(request, token),
                 },
             )
-    messages.error(request, error or _("Choose a measure and a timepoint."))
+            response["Cache-Control"] = "no-store"
+            return response
+    messages.error(request, error or _("Choose a measure, a timepoint and how to send it."))
     return redirect("outcomes:referral", pk=referral.pk)
 
 
@@ -210,6 +237,10 @@ def public_complete(request, token):
         )
     response["Content-Language"] = language
     response["X-Robots-Tag"] = "noindex"
+    # The token is in this page's URL. The site-wide Referrer-Policy (same-origin) already
+    # keeps it from other sites; "no-referrer" here would make the form post Origin: null,
+    # which CSRF protection rightly refuses.
+    response["Cache-Control"] = "no-store"
     return response
 
 

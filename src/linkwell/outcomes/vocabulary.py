@@ -9,6 +9,22 @@ from django.utils.translation import gettext_lazy as _
 
 from .instruments import ons4
 
+# Short names for the case timeline and caseload ("SWEMWBS baseline: 21.54").
+SHORT_NAMES = {
+    "ONS4": _("ONS4"),
+    "SWEMWBS": _("SWEMWBS"),
+    "WEMWBS": _("WEMWBS"),
+    "EQ5D5L": _("EQ-5D-5L"),
+    "UCLA3": _("UCLA-3"),
+    "ONS_LONELINESS": _("ONS loneliness"),
+    "GOAL_PROGRESS": _("Goal progress"),
+}
+
+
+def short_name(code: str) -> str:
+    return str(SHORT_NAMES.get(code, code))
+
+
 TIMEPOINT_LABELS = {
     "baseline": _("Baseline"),
     "discharge": _("Discharge"),
