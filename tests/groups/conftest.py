@@ -57,18 +57,29 @@ def case(referral, link_worker) -> Case:
 
 
 def refer_on(case, group, actor, first_name="Amina", **extra):
-    return service_referral_create(
-        actor=actor,
-        case_id=case.pk,
-        service_id=group.pk,
-        first_name=first_name,
-        contact_route="Phone after 5pm",
-        language="ar",
-        interpreter_needed=True,
-        access_needs="Step-free access",
-        note="Keen on growing herbs.",
+    values = {
+        "contact_route": "Phone after 5pm",
+        "language": "ar",
+        "interpreter_needed": True,
+        "access_needs": "Step-free access",
+        "note": "Keen on growing herbs.",
+        "consent_given": True,  # the person agreed to share (onward referral rules)
         **extra,
+    }
+    return service_referral_create(
+        actor=actor, case_id=case.pk, service_id=group.pk, first_name=first_name, **values
     )
+
+
+def refer_someone(case, group, actor, first_name="Amina", **extra):
+    """Refer on a different person, from the same referrer to the same link worker service
+    (a case may have only one open referral to a service at a time)."""
+    from cast import submit_referral
+
+    referral = submit_referral(case.referral.referrer_user, case.referral.referrer_organisation)
+    referral_transition(actor=actor, referral_id=referral.pk, to_status=Status.ACCEPTED)
+    other = Case.objects.get(referral=referral)
+    return refer_on(other, group, actor, first_name=first_name, **extra)
 
 
 @pytest.fixture

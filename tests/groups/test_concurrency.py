@@ -8,7 +8,7 @@ from django.db import connection, connections
 from linkwell.groups.models import Booking, BookingStatus
 from linkwell.groups.services import booking_create
 
-from .conftest import make_session, refer_on
+from .conftest import make_session, refer_someone
 
 THREADS = 20
 
@@ -27,9 +27,11 @@ def test_simultaneous_bookings_for_the_last_place_book_exactly_one(
         booking_create(
             actor=provider,
             session_id=session.pk,
-            service_referral_id=refer_on(case, group, link_worker, first_name=name).pk,
+            service_referral_id=refer_someone(case, group, link_worker, first_name=name).pk,
         )
-    referrals = [refer_on(case, group, link_worker, first_name=f"T{i}") for i in range(THREADS)]
+    referrals = [
+        refer_someone(case, group, link_worker, first_name=f"T{i}") for i in range(THREADS)
+    ]
     barrier = threading.Barrier(THREADS)
     results, errors = {}, []
 
@@ -68,7 +70,9 @@ def test_simultaneous_bookings_for_the_last_place_book_exactly_one(
 def test_bookings_one_after_another_fill_the_last_place_once(case, group, link_worker, provider):
     """The same invariant as above, run sequentially so it also runs on SQLite."""
     session = make_session(group, places=1)
-    referrals = [refer_on(case, group, link_worker, first_name=f"S{i}") for i in range(THREADS)]
+    referrals = [
+        refer_someone(case, group, link_worker, first_name=f"S{i}") for i in range(THREADS)
+    ]
     statuses = [
         booking_create(actor=provider, session_id=session.pk, service_referral_id=r.pk).status
         for r in referrals

@@ -14,7 +14,7 @@ from linkwell.groups.services import (
 )
 from linkwell.messaging.models import Message
 
-from .conftest import make_session, refer_on
+from .conftest import make_session, refer_on, refer_someone
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_a_monthly_schedule_gives_the_nth_weekday(group):
 
 def test_booking_takes_places_then_fills_the_waitlist_in_order(case, group, link_worker, provider):
     session = make_session(group, places=3)
-    referrals = [refer_on(case, group, link_worker, first_name=f"P{i}") for i in range(10)]
+    referrals = [refer_someone(case, group, link_worker, first_name=f"P{i}") for i in range(10)]
     bookings = [
         booking_create(actor=provider, session_id=session.pk, service_referral_id=r.pk)
         for r in referrals
@@ -96,7 +96,7 @@ def test_cancelling_offers_the_place_to_the_next_and_tells_the_link_worker(
     case, group, link_worker, provider
 ):
     session = make_session(group, places=1)
-    first, second, third = (refer_on(case, group, link_worker, first_name=n) for n in "ABC")
+    first, second, third = (refer_someone(case, group, link_worker, first_name=n) for n in "ABC")
     held = booking_create(actor=provider, session_id=session.pk, service_referral_id=first.pk)
     waiting = booking_create(actor=provider, session_id=session.pk, service_referral_id=second.pk)
     booking_create(actor=provider, session_id=session.pk, service_referral_id=third.pk)

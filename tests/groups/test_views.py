@@ -6,7 +6,7 @@ from django.urls import reverse
 from linkwell.groups.models import Booking, WalkInCount
 from linkwell.groups.services import booking_create
 
-from .conftest import make_session, refer_on
+from .conftest import make_session, refer_someone
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_walk_ins_are_saved_from_the_register(client, provider, session):
 
 def test_booking_from_the_register_waitlists_when_full(client, provider, group, case, link_worker):
     session = make_session(group, places=1)
-    a, b = (refer_on(case, group, link_worker, first_name=n) for n in ("Ann", "Bea"))
+    a, b = (refer_someone(case, group, link_worker, first_name=n) for n in ("Ann", "Bea"))
     client.force_login(provider)
     url = reverse("groups:booking_add", args=[session.pk])
     client.post(url, {"service_referral": a.pk})
@@ -98,7 +98,7 @@ def test_the_register_query_count_does_not_grow_with_bookings(
 
     def book(n):
         for i in range(n):
-            r = refer_on(case, group, link_worker, first_name=f"N{Booking.objects.count()}{i}")
+            r = refer_someone(case, group, link_worker, first_name=f"N{Booking.objects.count()}{i}")
             booking_create(actor=provider, session_id=session.pk, service_referral_id=r.pk)
 
     book(2)

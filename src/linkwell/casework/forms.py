@@ -31,6 +31,9 @@ class CaseloadFilterForm(forms.Form):
     overdue_only = forms.BooleanField(
         label=_("Only cases with an overdue next action"), required=False
     )
+    measures_overdue_only = forms.BooleanField(
+        label=_("Only cases with outcome measures overdue"), required=False
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

@@ -205,3 +205,36 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"Follow-up {self.pk}"
+
+
+class UnmetNeed(models.Model):
+    """A need for which the link worker found no suitable service (counted by reports).
+
+    One open row per case and need; `resolved_at` closes it (e.g. a service appeared later).
+    The person's postcode district is a snapshot, so reports count by area without the person.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="unmet_needs")
+    need = models.ForeignKey("referrals.Need", on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("what was missing"), max_length=500, blank=True)
+    postcode_district = models.CharField(max_length=4, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        verbose_name = _("unmet need")
+        verbose_name_plural = _("unmet needs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "need"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="unmet_need_open_once_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Unmet need {self.pk}"

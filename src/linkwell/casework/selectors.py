@@ -160,6 +160,7 @@ class CaseloadFilters:
     overdue_only: bool = False
     sort: str = "next_action"
     worker: User | None = None  # None: the actor's own cases
+    measures_overdue_only: bool = False
 
 
 def caseload_for(actor, filters: CaseloadFilters | None = None) -> QuerySet[Case]:
@@ -174,10 +175,35 @@ def caseload_for(actor, filters: CaseloadFilters | None = None) -> QuerySet[Case
         qs = qs.filter(person__interpreter_needed=True)
     if filters.overdue_only:
         qs = qs.filter(next_action_due__lt=timezone.localdate())
+    if filters.measures_overdue_only:
+        qs = qs.filter(_measures_overdue_q())
     order = SORTS.get(filters.sort, SORTS["next_action"])
     qs = _annotated(qs)
     first, second = order
     return qs.order_by(F(first).asc(nulls_last=True), second)
+
+
+def _measures_overdue_q():
+    """Cases with a scheduled outcome measure overdue (outcomes owns the rule)."""
+    from django.apps import apps
+    from django.db.models import Q
+
+    if not apps.is_installed("linkwell.outcomes"):
+        return Q(pk__in=[])
+    from linkwell.outcomes.selectors import overdue_case_q
+
+    return overdue_case_q()
+
+
+def caseload_measures_due(cases) -> dict[int, list]:
+    """Outcome measures due or overdue per case (by pk) for a page of cases, in one query."""
+    from django.apps import apps
+
+    if not apps.is_installed("linkwell.outcomes"):
+        return {}
+    from linkwell.outcomes.selectors import due_on_cases
+
+    return due_on_cases(cases)
 
 
 # Complexity weight of one open case, for the lead's team view:
@@ -195,6 +221,7 @@ class WorkerLoad:
     weighted: float = 0.0
     over_limit: bool = False
     cases: list[Case] = field(default_factory=list)
+    measures_overdue: int = 0  # open cases with an outcome measure overdue
 
 
 @dataclass
@@ -234,8 +261,14 @@ def team_view_for(actor) -> TeamView:
         load.open_cases += 1
         load.weighted += case.weight
         load.cases.append(case)
+    measures_due = caseload_measures_due([c for w in workers for c in w.cases])
     for load in workers:
         load.over_limit = load.weighted > limit
+        for case in load.cases:
+            case.measures_due = measures_due.get(case.pk, [])
+        load.measures_overdue = sum(
+            any(d.status == "overdue" for d in c.measures_due) for c in load.cases
+        )
     unallocated = Referral.objects.filter(
         service_id__in=led_ids, status__in=[Status.REQUESTED, Status.RECEIVED]
     ).count()

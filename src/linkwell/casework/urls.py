@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import matching_views, views
+from . import matching_views, onward_views, prescription_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -22,4 +22,21 @@ urlpatterns = [
     path("cases/<int:pk>/discharge/", views.discharge, name="discharge"),
     path("cases/<int:pk>/plan/print/", views.plan_print, name="plan_print"),
     path("cases/<int:pk>/matches/", matching_views.matches, name="matches"),
+    # Onward referrals, signposting, unmet needs, social prescription (onward_views.py,
+    # prescription.py).
+    path("cases/<int:pk>/refer/<uuid:service_id>/", onward_views.onward_new, name="onward_new"),
+    path("cases/<int:pk>/signpost/<uuid:service_id>/", onward_views.signpost, name="signpost"),
+    path(
+        "cases/<int:pk>/onward/<int:onward_id>/cancel/",
+        onward_views.onward_cancel,
+        name="onward_cancel",
+    ),
+    path("refer/<uuid:service_id>/", onward_views.onward_pick, name="onward_pick"),
+    path("cases/<int:pk>/unmet-needs/", onward_views.unmet_need_add, name="unmet_need_add"),
+    path("cases/<int:pk>/prescription/", prescription_views.prescription_page, name="prescription"),
+    path(
+        "cases/<int:pk>/prescription/send/",
+        prescription_views.prescription_send,
+        name="prescription_send",
+    ),
 ]

@@ -49,12 +49,15 @@ def caseload(request):
             interpreter_only=d["interpreter_only"],
             overdue_only=d["overdue_only"],
             sort=d["sort"] or "next_action",
+            measures_overdue_only=d["measures_overdue_only"],
         )
     cases = list(selectors.caseload_for(user, filters))
     audit_list(actor=user, object_type="casework.case", person_ids=[c.person_id for c in cases])
     now = timezone.now()
+    measures_due = selectors.caseload_measures_due(cases)
     for case in cases:
         case.days_since_referral = (now - case.referral.created_at).days
+        case.measures_due = measures_due.get(case.pk, [])
     return render(
         request,
         "casework/caseload.html",
