@@ -33,6 +33,9 @@ def _serve(port: int, host: str, workers: int) -> None:
         # Access logs show paths only; Linkwell never puts personal data in URLs.
         "--access-logformat",
         '%(t)s "%(m)s %(U)s" %(s)s %(L)ss',
+        # Questionnaire links /q/<token>/ are logged as /q/[redacted]/.
+        "--logger-class",
+        "linkwell.outcomes.log_redaction.RedactingGunicornLogger",
     ]
     os.execv(sys.executable, args)  # noqa: S606 - replace this process with gunicorn
 

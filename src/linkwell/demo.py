@@ -1572,6 +1572,9 @@ class _Planner:
         referral_plans.sort(key=lambda p: (p.created_at, p.key))
         for plan in referral_plans:
             plan.reference = self.reference()
+        from linkwell.messaging.demo import plan_somali_self_referral  # issue 6
+
+        plan_somali_self_referral(person_plans, referral_plans)
         return person_plans, referral_plans
 
 
@@ -1715,6 +1718,21 @@ def load_demo(*, seed: int = 2026, today: datetime.date | None = None, stdout=No
         from linkwell.groups.demo import load_groups_demo  # provider sessions (issue 7)
 
         load_groups_demo(random.Random(seed + 7))
+        from linkwell.groups.demo import load_onward_demo  # onward referrals, inbox (issue 3/7)
+
+        load_onward_demo(random.Random(seed + 8), now=plan.now)
+        from linkwell.groups.demo_care import load_care_demo  # feedback and concerns (issue 7)
+
+        load_care_demo(random.Random(seed + 9), now=plan.now)
+        from linkwell.groups.demo_funding import load_funding_demo  # funding and costs (issue 7)
+
+        load_funding_demo(random.Random(seed + 10), now=plan.now)
+        from linkwell.noticeboard.demo import load_noticeboard_demo  # noticeboard (issue 7)
+
+        load_noticeboard_demo(now=plan.now)
+        from linkwell.groups.reminders import load_reminders_demo  # reminders (issue 6)
+
+        load_reminders_demo(now=plan.now)
     return _summary(time.monotonic() - started)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -322,6 +323,13 @@ LINKWELL_LISTING_HIDDEN_DAYS = env_int("LINKWELL_LISTING_HIDDEN_DAYS", 365, mini
 # weighted caseload (see casework.selectors.case_weight) above which a lead is warned.
 LINKWELL_FAILED_CONTACT_LIMIT = env_int("LINKWELL_FAILED_CONTACT_LIMIT", 3, minimum=1)
 LINKWELL_CASELOAD_LIMIT = env_int("LINKWELL_CASELOAD_LIMIT", 30, minimum=1)
+# Onward referrals (docs/onward-referrals.md): nudge the link worker after N working days
+# without a provider reply; lapse (failed, "no response") after N calendar days; reply figures
+# look back this many days and need this many replies before they are shown.
+LINKWELL_ONWARD_NUDGE_WORKING_DAYS = env_int("LINKWELL_ONWARD_NUDGE_WORKING_DAYS", 5, minimum=1)
+LINKWELL_ONWARD_LAPSE_DAYS = env_int("LINKWELL_ONWARD_LAPSE_DAYS", 14, minimum=1)
+LINKWELL_REPLY_FIGURES_DAYS = env_int("LINKWELL_REPLY_FIGURES_DAYS", 365, minimum=1)
+LINKWELL_REPLY_FIGURES_MIN = env_int("LINKWELL_REPLY_FIGURES_MIN", 5, minimum=1)
 
 # Messaging (linkwell.messaging): "console" writes messages to files under DATA_DIR/outbox/;
 # "notify" sends through GOV.UK Notify.
@@ -367,6 +375,16 @@ LINKWELL_QUIET_HOURS = _quiet_hours()  # Europe/London; None means texts may go 
 LINKWELL_MESSAGING_MAX_ATTEMPTS = env_int("LINKWELL_MESSAGING_MAX_ATTEMPTS", 8, minimum=1)
 LINKWELL_MESSAGING_RETRY_SECONDS = env_int("LINKWELL_MESSAGING_RETRY_SECONDS", 30, minimum=0)
 LINKWELL_MESSAGING_POLL_SECONDS = env_int("LINKWELL_MESSAGING_POLL_SECONDS", 5, minimum=1)
+# Staff notifications and reminders (docs/messaging.md). The base URL makes links in staff
+# emails absolute; reminders can each be switched off.
+LINKWELL_BASE_URL = env_str("LINKWELL_BASE_URL", "") or ""
+LINKWELL_NEW_REFERRAL_EMAIL = env_bool("LINKWELL_NEW_REFERRAL_EMAIL", True)
+LINKWELL_SESSION_REMINDERS = env_bool("LINKWELL_SESSION_REMINDERS", True)
+LINKWELL_SESSION_REMINDER_HOUR = env_int("LINKWELL_SESSION_REMINDER_HOUR", 10, minimum=0)
+LINKWELL_FOLLOW_UP_REMINDERS = env_bool("LINKWELL_FOLLOW_UP_REMINDERS", True)
+LINKWELL_REENGAGEMENT = env_bool("LINKWELL_REENGAGEMENT", True)
+LINKWELL_REENGAGEMENT_MISSES = env_int("LINKWELL_REENGAGEMENT_MISSES", 2, minimum=1)
+LINKWELL_TRIED_TO_REACH_YOU = env_bool("LINKWELL_TRIED_TO_REACH_YOU", True)
 
 # Outcome measures (linkwell.outcomes). EQ-5D-5L value set used when none is chosen; the
 # default follows NICE's position (UK 3L value set via the van Hout crosswalk): see
@@ -393,10 +411,74 @@ LINKWELL_OUTCOME_SCHEDULE = _outcome_schedule()
 # blank = short labels only, answers entered from the licensed paper form.
 LINKWELL_LICENSED_WORDING_DIR = env_str("LINKWELL_LICENSED_WORDING_DIR", "") or ""
 
+
+def _env_money(name: str, default: str) -> Decimal:
+    raw = (env_str(name, default) or default).replace("£", "").replace(",", "")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name} must be an amount in pounds, not {raw!r}") from None
+    if not value.is_finite() or value < 0:
+        raise ImproperlyConfigured(f"{name} must be zero or more, not {raw!r}")
+    return value
+
+
+# Evaluation (linkwell.reports: docs/evaluation.md). Costs are assumptions a deployment sets:
+# link worker time per hour (salary + on-costs) and overhead per participant, in pounds.
+LINKWELL_LINK_WORKER_HOURLY_COST = _env_money("LINKWELL_LINK_WORKER_HOURLY_COST", "20.00")
+LINKWELL_OVERHEAD_PER_PARTICIPANT = _env_money("LINKWELL_OVERHEAD_PER_PARTICIPANT", "0.00")
+LINKWELL_BOOTSTRAP_MAX_RESAMPLES = env_int("LINKWELL_BOOTSTRAP_MAX_RESAMPLES", 20_000, minimum=1)
+# Secret key for research-extract pseudonyms (HMAC-SHA256); blank = extracts refuse to run.
+LINKWELL_PSEUDONYM_KEY = env_str("LINKWELL_PSEUDONYM_KEY", "") or ""
+# Dashboard (linkwell.reports: docs/reports.md): counts from 1 to this minus one show as "<5";
+# the default period is the last N months.
+LINKWELL_SUPPRESS_BELOW = env_int("LINKWELL_SUPPRESS_BELOW", 5, minimum=2)
+LINKWELL_REPORT_MONTHS = env_int("LINKWELL_REPORT_MONTHS", 12, minimum=1)
+
+
+def _crisis_contacts():
+    """LINKWELL_CRISIS_CONTACTS: a JSON list of {"title", "action", "href"?}; unset = the
+    built-in UK numbers (999, NHS 111 option 2, Samaritans, SHOUT), translated in code."""
+    import json
+
+    raw = env_str("LINKWELL_CRISIS_CONTACTS", "")
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured("LINKWELL_CRISIS_CONTACTS must be JSON") from None
+    if not isinstance(value, list) or not value:
+        raise ImproperlyConfigured("LINKWELL_CRISIS_CONTACTS must be a non-empty JSON list")
+    for item in value:
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("title"), str)
+            and isinstance(item.get("action"), str)
+            and item["title"].strip()
+            and item["action"].strip()
+            and isinstance(item.get("href", ""), str)
+        ):
+            raise ImproperlyConfigured(
+                'each LINKWELL_CRISIS_CONTACTS entry needs "title" and "action" (and may '
+                'have "href", e.g. "tel:999")'
+            )
+    return value
+
+
+# Feedback, notes and concerns (groups: docs/feedback-and-concerns.md).
+LINKWELL_CRISIS_CONTACTS = _crisis_contacts()
+LINKWELL_CONCERN_REALERT_MINUTES = env_int("LINKWELL_CONCERN_REALERT_MINUTES", 60, minimum=1)
+LINKWELL_FEEDBACK_LINK_DAYS = env_int("LINKWELL_FEEDBACK_LINK_DAYS", 7, minimum=1)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "linkwell.audit.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "linkwell.audit.middleware.RequestIdLogFilter"},
+        # Questionnaire links /q/<token>/ are credentials: never log the token.
+        "redact_links": {"()": "linkwell.outcomes.log_redaction.TokenRedactingFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -404,7 +486,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_links"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LINKWELL_LOG_LEVEL", "INFO")},

@@ -19,6 +19,7 @@ urlpatterns = [
     path("casework/", include("linkwell.casework.urls")),
     path("groups/", include("linkwell.groups.urls")),
     path("q/", include("linkwell.outcomes.public_urls")),
+    path("f/", include("linkwell.groups.public_feedback_urls")),
     path("messaging/", include("linkwell.messaging.urls")),
     path("noticeboard/", include("linkwell.noticeboard.urls")),
     path("reports/", include("linkwell.reports.urls")),

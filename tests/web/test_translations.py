@@ -41,6 +41,15 @@ PUBLIC_SOURCES = (
     "outcomes/instruments/",
     "outcomes/self_completion.py",
     "templates/casework/plan_print.html",
+    "templates/casework/prescription.html",
+    "casework/prescription.py",
+    "casework/prescription_views.py",
+    "templates/groups/public_feedback",
+    "templates/groups/care/_faces.html",
+    "groups/care_forms.py",
+    "groups/care_views.py",
+    "groups/feedback.py",
+    "groups/models.py",
 )
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%[sd]|\{\w*\}")
 

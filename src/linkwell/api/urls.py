@@ -11,8 +11,11 @@ from linkwell.casework.api import (
     ContactCreateView,
     DischargeView,
     FollowUpCreateView,
+    FollowUpDoneView,
     GoalCreateView,
+    GoalDetailView,
     ProgressCreateView,
+    ReallocateView,
 )
 from linkwell.casework.matching_api import MatchListView
 from linkwell.groups import api_urls as groups_api_urls
@@ -70,6 +73,15 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/follow-ups", FollowUpCreateView.as_view(), name="case-follow-ups"),
     path("cases/<int:case_id>/discharge", DischargeView.as_view(), name="case-discharge"),
+    path(
+        "cases/<int:case_id>/goals/<int:goal_id>", GoalDetailView.as_view(), name="case-goal-detail"
+    ),
+    path(
+        "cases/<int:case_id>/follow-ups/<int:follow_up_id>/done",
+        FollowUpDoneView.as_view(),
+        name="case-follow-up-done",
+    ),
+    path("cases/<int:case_id>/reallocate", ReallocateView.as_view(), name="case-reallocate"),
     path("cases/<int:case_id>/matches", MatchListView.as_view(), name="case-matches"),
     # Each later app keeps its own API routes (names stay in the "api" namespace).
     *groups_api_urls.urlpatterns,

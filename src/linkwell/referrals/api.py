@@ -389,9 +389,12 @@ class ReferralListView(GenericAPIView):
         description="Referrals made by the user's organisations, or received by their link "
         "worker services; newest first. Every person on the page is recorded in the audit log.",
         parameters=[ReferralFilterSerializer],
-        responses={200: ReferralListItemSerializer(many=True), **error_responses(400, 401)},
+        responses={200: ReferralListItemSerializer(many=True), **error_responses(400, 401, 403)},
     )
     def get(self, request):
+        # Like the web list: only referrers and link worker services have referrals to list.
+        if not permissions.has_role(request.user, Role.REFERRER, *LINK_WORKER_ROLES):
+            raise exceptions.PermissionDenied()
         filters = ReferralFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         referrals = selectors.referral_list_for(

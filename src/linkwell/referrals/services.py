@@ -264,6 +264,10 @@ def referral_submit(
                     },
                     related=referral,
                 )
+            # Tell the receiving service's link workers (in-app and email; issue 6).
+            from linkwell.messaging.notifications import notify_new_referral
+
+            notify_new_referral(referral=referral)
             if idempotency_key:
                 IdempotencyRecord.objects.create(
                     scope=idempotency_scope,

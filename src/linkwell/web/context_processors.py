@@ -29,9 +29,21 @@ def navigation(request):
             add(_("Messages not sent"), "messaging:failed")
             add(_("Measures due"), "outcomes:due")
         if Role.PROVIDER in roles:
+            add(_("Referrals to us"), "groups:inbox")
             add(_("Sessions"), "groups:sessions")
+        if roles & (LINK_WORKER_ROLES | {Role.PROVIDER}):
+            add(_("Concerns"), "groups:concerns")
         if roles & {Role.PROVIDER, Role.DIRECTORY_EDITOR}:
             add(_("Directory listings"), "directory:dashboard")
+            add(_("Funding and costs"), "groups:funding")
+        from linkwell.noticeboard.selectors import may_use_noticeboard
+
+        if may_use_noticeboard(user):
+            add(_("Noticeboard"), "noticeboard:list")
+        if Role.COMMISSIONER in roles:
+            add(_("Reports"), "reports:dashboard")
+        if roles & (LINK_WORKER_ROLES | {Role.PROVIDER}):
+            add(_("My figures"), "reports:mine")
         add(_("Find community services"), "services:search")
         if user.is_staff:
             items.append(
@@ -41,4 +53,10 @@ def navigation(request):
         matches = [item for item in items if path.startswith(item["url"])]
         if matches:
             max(matches, key=lambda item: len(item["url"]))["active"] = True
-    return {"nav_items": items, "service_name": settings.LINKWELL_SERVICE_NAME}
+    context = {"nav_items": items, "service_name": settings.LINKWELL_SERVICE_NAME}
+    if user is not None and user.is_authenticated:
+        # messaging: unread in-app notifications; a callable, so counted only if shown.
+        from linkwell.messaging.selectors import unread_notification_count
+
+        context["unread_notifications"] = lambda: unread_notification_count(user)
+    return context
