@@ -49,11 +49,13 @@ def _console_handler():
 def test_djangos_warning_for_an_unusable_link_does_not_log_the_token(client):
     handler = _console_handler()
     stream = io.StringIO()
-    old = handler.setStream(stream)
+    # Swap the stream directly: setStream() would flush the old one, which pytest's output
+    # capture may already have closed when tests share a worker.
+    old, handler.stream = handler.stream, stream
     try:
         response = client.get(reverse("outcomes_public:complete", args=[TOKEN]))
     finally:
-        handler.setStream(old)
+        handler.stream = old
     assert response.status_code == 410
     logged = stream.getvalue()
     assert "/q/[redacted]/" in logged  # Django's "Gone: /q/…/" warning went through
@@ -69,7 +71,7 @@ def _gunicorn_logger(stream):
     logger = RedactingGunicornLogger(cfg)
     for log in (logger.access_log, logger.error_log):
         for handler in log.handlers:
-            handler.setStream(stream)
+            handler.stream = stream  # no flush of a possibly closed stream
     return logger
 
 
