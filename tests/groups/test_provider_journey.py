@@ -10,21 +10,17 @@ an item awaiting a reply.
 """
 
 import datetime
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from linkwell.accounts.models import User
 from linkwell.casework.selectors import case_timeline
 from linkwell.directory.models import Organization
 from linkwell.directory.vocabulary import taxonomy_term_uuid
 from linkwell.groups.models import Booking, BookingStatus, Concern, Feedback, ServiceReferral
-from linkwell.groups.onward import inbox_for
 from linkwell.groups.services import booking_create
 from linkwell.messaging.models import StaffNotification
 from linkwell.referrals.models import Status
@@ -231,26 +227,3 @@ def test_provider_journey_from_onward_referral_to_resolved_concern(
     assert "4 of 5" in case_page
     # The words stayed with the group (the person did not ask to share them).
     assert "Loved it" not in case_page
-
-
-def test_on_the_demo_the_provider_accepts_a_referral_awaiting_a_reply(db):
-    call_command("load_demo", "--seed", "2026", stdout=io.StringIO())
-    provider = User.objects.get(email="provider@example.org")
-    facilitator = signed_in(provider)
-    waiting = [r for r in inbox_for(provider) if r.status == Status.REQUESTED]
-    assert waiting, "the demo inbox has referrals awaiting a reply"
-    inbox = html_of(facilitator.get(reverse("groups:inbox")))
-    onward = waiting[0]
-    assert reverse("groups:inbox_detail", args=[onward.pk]) in inbox
-    assert onward.shared_first_name in html_of(
-        facilitator.get(reverse("groups:inbox_detail", args=[onward.pk]))
-    )
-    response = facilitator.post(
-        reverse("groups:inbox_respond", args=[onward.pk]), {"response": Status.ACCEPTED}
-    )
-    assert response.status_code == 302
-    onward.refresh_from_db()
-    assert onward.status == Status.ACCEPTED and onward.first_response == Status.ACCEPTED
-    link_worker = onward.case.link_worker
-    assert link_worker is not None
-    assert StaffNotification.objects.filter(user=link_worker, kind="provider_replied").exists()

@@ -1,18 +1,27 @@
 """The demo has baseline and follow-up measures a demo link worker can open and see change."""
 
-import datetime
+import io
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 
-from linkwell.demo import load_demo
 from linkwell.outcomes.models import Measurement
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_records_baseline_and_follow_up_measures_with_change(client):
-    load_demo(seed=2026, today=datetime.date(2026, 6, 30))
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    # Load once for the module; the outer transaction is rolled back afterwards.
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", "--seed", "2026", "--today", "2026-06-30", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def test_the_demo_records_baseline_and_follow_up_measures_with_change(demo, client):
     assert Measurement.objects.filter(timepoint="baseline").exists()
     follow_up = Measurement.objects.filter(timepoint="follow_up_12w", instrument="SWEMWBS").first()
     assert follow_up is not None
@@ -25,11 +34,10 @@ def test_the_demo_records_baseline_and_follow_up_measures_with_change(client):
     assert "Change from baseline" in html and "12-week follow-up" in html
 
 
-def test_the_demo_case_page_shows_change_and_a_completed_self_completion(client):
+def test_the_demo_case_page_shows_change_and_a_completed_self_completion(demo, client):
     from linkwell.casework.models import Case
     from linkwell.outcomes.models import SelfCompletionLink
 
-    load_demo(seed=2026, today=datetime.date(2026, 6, 30))
     # Every demo measurement sits on its case.
     assert not Measurement.objects.filter(case__isnull=True).exists()
     follow_up = (
