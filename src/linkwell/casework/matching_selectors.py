@@ -31,10 +31,12 @@ from linkwell.directory.models import (
     Schedule,
     Service,
     ServiceAtLocation,
+    ServiceStatus,
 )
 from linkwell.directory.selectors import (
     bounding_box,
     is_hidden_from_matching,
+    service_public_queryset,
     service_search_queryset,
 )
 from linkwell.lib.postcode import distance_km
@@ -88,53 +90,100 @@ def _in_box(box) -> Q:
 
 
 def candidate_ids(*, person: matching.PersonProfile, origin, prefs: matching.Preferences) -> list:
-    """Up to CANDIDATE_LIMIT service ids worth scoring, nearest (or freshest) first."""
-    qs = service_search_queryset(
+    """Up to CANDIDATE_LIMIT service ids worth scoring, nearest (or freshest) first.
+
+    With a location and a maximum distance, the services with a place in the distance box
+    (or online) drive the query and the other filters are checked per candidate (as the
+    directory search does), so a common need is not listed for the whole country. With a
+    location and no maximum, boxes of growing size are tried first: once one holds
+    CANDIDATE_LIMIT services within its radius, those are the nearest in the country."""
+    if origin is None:
+        qs = _candidates(person, prefs, box=None)
+        if prefs.max_distance_km is not None:
+            # No location for the person: only online services can be shown to be near enough.
+            qs = qs.filter(pk__in=_online())
+        return list(
+            qs.order_by("-last_verified_at", "pk").values_list("pk", flat=True)[:CANDIDATE_LIMIT]
+        )
+    if prefs.max_distance_km is not None:
+        return _nearest(person, prefs, origin, prefs.max_distance_km)
+    for km in EXPANDING_KM:
+        ids = _nearest(person, prefs, origin, km, with_online=False)
+        if len(ids) >= CANDIDATE_LIMIT:
+            return ids
+    return _nearest(person, prefs, origin, None)
+
+
+# Radii tried, in turn, for "any distance" before measuring to every service in the country.
+EXPANDING_KM = (16.0, 40.0, 100.0)
+
+
+def _online():
+    return ServiceAtLocation.objects.filter(
+        location__location_type=Location.LocationType.VIRTUAL
+    ).values("service_id")
+
+
+def _candidates(person, prefs, *, box):
+    base = None
+    if box is not None:
+        near = ServiceAtLocation.objects.filter(_in_box(box)).values("service_id")
+        base = (
+            service_public_queryset()
+            .exclude(status=ServiceStatus.DEFUNCT)
+            .filter(Q(pk__in=near) | Q(pk__in=_online()))
+        )
+    return service_search_queryset(
         needs=sorted(person.needs),
         free_only=prefs.free_only,
         age=person.age,
         include_stale=False,
+        base=base,
+        per_candidate=base is not None,
     )
-    box = (
-        bounding_box(*origin, prefs.max_distance_km)
-        if origin and prefs.max_distance_km is not None
-        else None
-    )
-    online = ServiceAtLocation.objects.filter(
-        location__location_type=Location.LocationType.VIRTUAL
-    ).values("service_id")
+
+
+def _nearest(person, prefs, origin, km, *, with_online: bool = True) -> list:
+    """Candidates within `km` (None: anywhere), nearest first; then, when there is room,
+    online services and those without a mapped location, most recently checked first."""
+    box = bounding_box(*origin, km) if km is not None else None
+    qs = _candidates(person, prefs, box=box)
     if box is not None:
-        qs = qs.filter(
-            Q(pk__in=ServiceAtLocation.objects.filter(_in_box(box)).values("service_id"))
-            | Q(pk__in=online)
+        # The (few hundred) candidates first, then only their places: both read by index.
+        rows = list(qs.values_list("pk", "last_verified_at"))
+        locations = ServiceAtLocation.objects.filter(
+            _in_box(box), service_id__in=[pk for pk, _v in rows]
         )
-    elif prefs.max_distance_km is not None:
-        # No location for the person: only online services can be shown to be near enough.
-        qs = qs.filter(pk__in=online)
-    if origin is None:
-        return list(
-            qs.order_by("-last_verified_at", "pk").values_list("pk", flat=True)[:CANDIDATE_LIMIT]
+    else:
+        rows = None
+        locations = ServiceAtLocation.objects.filter(
+            service_id__in=qs.values("pk"),
+            location__latitude__isnull=False,
+            location__longitude__isnull=False,
         )
-    locations = ServiceAtLocation.objects.filter(
-        service_id__in=qs.values("pk"),
-        location__latitude__isnull=False,
-        location__longitude__isnull=False,
-    )
-    if box is not None:
-        locations = locations.filter(_in_box(box))
     nearest: dict = {}
     for sid, lat, long in locations.values_list(
         "service_id", "location__latitude", "location__longitude"
     ):
         d = distance_km(origin[0], origin[1], lat, long)
-        if sid not in nearest or d < nearest[sid]:
+        if (km is None or d <= km) and (sid not in nearest or d < nearest[sid]):
             nearest[sid] = d
     ids = sorted(nearest, key=lambda sid: (nearest[sid], str(sid)))[:CANDIDATE_LIMIT]
-    if len(ids) < CANDIDATE_LIMIT:
-        # Online services and those without a mapped location, after the nearby ones.
-        rest = qs.exclude(pk__in=ids).order_by("-last_verified_at", "pk")
-        ids += list(rest.values_list("pk", flat=True)[: CANDIDATE_LIMIT - len(ids)])
-    return ids
+    if len(ids) >= CANDIDATE_LIMIT or not with_online:
+        return ids
+    if rows is not None:
+        # In the box but not within the distance of any place: online, or only the corners.
+        online = set(
+            _online()
+            .filter(service_id__in=[pk for pk, _v in rows])
+            .values_list("service_id", flat=True)
+        )
+        rest = sorted((pk, verified) for pk, verified in rows if pk in online and pk not in nearest)
+        rest.sort(key=lambda row: row[1], reverse=True)  # checked recently: never None
+        return ids + [pk for pk, _v in rest[: CANDIDATE_LIMIT - len(ids)]]
+    # Online services and those without a mapped location, after the nearby ones.
+    rest = qs.exclude(pk__in=ids).order_by("-last_verified_at", "pk")
+    return ids + list(rest.values_list("pk", flat=True)[: CANDIDATE_LIMIT - len(ids)])
 
 
 def _days(byday: str) -> frozenset[str]:
@@ -160,10 +209,25 @@ def service_profiles(ids: list, *, origin, now=None) -> dict:
     languages = defaultdict(set)
     for sid, code in Language.objects.filter(service_id__in=ids).values_list("service_id", "code"):
         languages[sid].add(code)
-    for sid, code in Language.objects.filter(
-        location__service_at_locations__service_id__in=ids
-    ).values_list("location__service_at_locations__service_id", "code"):
-        languages[sid].add(code)
+    # Places first, then what is listed at them, by location id (a join from languages or
+    # accessibility through locations to services is planned as a scan on SQLite).
+    places = list(
+        ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
+            "service_id",
+            "location_id",
+            "location__location_type",
+            "location__latitude",
+            "location__longitude",
+        )
+    )
+    services_at = defaultdict(set)
+    for sid, location_id, *_rest in places:
+        services_at[location_id].add(sid)
+    for location_id, code in Language.objects.filter(location_id__in=list(services_at)).values_list(
+        "location_id", "code"
+    ):
+        for sid in services_at[location_id]:
+            languages[sid].add(code)
     needs_of_term = defaultdict(set)
     for term_id, code in NeedTaxonomyTerm.objects.values_list("taxonomy_term_id", "need__code"):
         needs_of_term[term_id].add(code)
@@ -185,15 +249,14 @@ def service_profiles(ids: list, *, origin, now=None) -> dict:
         )
     )
     features = defaultdict(set)
-    for sid, code in Accessibility.objects.filter(
-        location__service_at_locations__service_id__in=ids, feature__isnull=False
-    ).values_list("location__service_at_locations__service_id", "feature__code"):
-        features[sid].add(code)
+    for location_id, code in Accessibility.objects.filter(
+        location_id__in=list(services_at), feature__isnull=False
+    ).values_list("location_id", "feature__code"):
+        for sid in services_at[location_id]:
+            features[sid].add(code)
     online = set()
     distances: dict = {}
-    for sid, kind, lat, long in ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
-        "service_id", "location__location_type", "location__latitude", "location__longitude"
-    ):
+    for sid, _location_id, kind, lat, long in places:
         if kind == Location.LocationType.VIRTUAL:
             online.add(sid)
         elif origin and lat is not None and long is not None:
