@@ -13,7 +13,7 @@ import csv
 import gzip
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -62,12 +62,12 @@ def deprivation_for_lsoa(lsoa11: str) -> tuple[int, int] | None:
     return _packaged_imd().get(lsoa11)
 
 
-def _area(*, postcode: str, point: PostcodePoint) -> Area:
+def _area(*, postcode: str, point: PostcodePoint, find=deprivation_for_lsoa) -> Area:
     lsoa = point.lsoa11
-    deprivation = deprivation_for_lsoa(lsoa)
+    deprivation = find(lsoa)
     if deprivation is None and not lsoa and point.lsoa21:
         # An unchanged 2021 LSOA keeps its 2011 code, so IMD 2019 still applies to it.
-        deprivation = deprivation_for_lsoa(point.lsoa21)
+        deprivation = find(point.lsoa21)
         if deprivation is not None:
             lsoa = point.lsoa21
     rank, decile = deprivation if deprivation else (None, None)
@@ -112,6 +112,76 @@ def area_for_postcode(postcode: str) -> Area | None:
     if district in points:
         return _area(postcode=postcode, point=points[district])
     return packaged
+
+
+LOOKUP_BATCH = 500
+
+
+def areas_for_postcodes(postcodes: Iterable[str]) -> dict[str, Area | None]:
+    """`area_for_postcode` of many postcodes, keyed by each postcode as given: the same
+    answers, in two queries per LOOKUP_BATCH postcodes (imported points of the postcodes and
+    their districts, then imported deprivation of every LSOA they may need) instead of two or
+    more per postcode. Used by the directory import, where a chunk has hundreds of postcodes."""
+    normal: dict[str, str | None] = {}
+    for raw in postcodes:
+        try:
+            normal[raw] = normalise_postcode(raw)
+        except InvalidPostcode:
+            normal[raw] = None
+    found: dict[str, Area | None] = {}
+    distinct = sorted({p for p in normal.values() if p})
+    for start in range(0, len(distinct), LOOKUP_BATCH):
+        found.update(_areas_batch(distinct[start : start + LOOKUP_BATCH]))
+    return {raw: found[pc] if pc else None for raw, pc in normal.items()}
+
+
+def _areas_batch(postcodes: list[str]) -> dict[str, Area | None]:
+    """The steps of `area_for_postcode` for normalised postcodes, with the rows read at once."""
+    keys = set(postcodes) | {pc.split(" ")[0] for pc in postcodes}
+    points = {
+        p.postcode: p
+        for p in PostcodePoint.objects.filter(
+            postcode__in=sorted(keys), lat__isnull=False, long__isnull=False
+        )
+    }
+    packaged = {pc: lookup_area(pc) for pc in postcodes}
+    lsoas = {code for p in points.values() for code in (p.lsoa11, p.lsoa21) if code}
+    lsoas |= {a.lsoa11 for a in packaged.values() if a and a.source == "postcode" and a.lsoa11}
+    imported = (
+        {
+            row[0]: (row[1], row[2])
+            for row in LsoaDeprivation.objects.filter(lsoa11__in=sorted(lsoas)).values_list(
+                "lsoa11", "imd_rank", "imd_decile"
+            )
+        }
+        if lsoas
+        else {}
+    )
+
+    def deprivation(lsoa11: str) -> tuple[int, int] | None:
+        if not lsoa11:
+            return None
+        if lsoa11 in imported:
+            return imported[lsoa11]
+        return _packaged_imd().get(lsoa11)
+
+    out: dict[str, Area | None] = {}
+    for postcode in postcodes:
+        district = postcode.split(" ")[0]
+        area = packaged[postcode]
+        if postcode in points:
+            out[postcode] = _area(postcode=postcode, point=points[postcode], find=deprivation)
+        elif area is not None and area.source == "postcode":
+            if area.lsoa11 not in imported:
+                out[postcode] = area
+            else:
+                point = PostcodePoint(lat=area.lat, long=area.long, lsoa11=area.lsoa11)
+                out[postcode] = _area(postcode=postcode, point=point, find=deprivation)
+        elif district in points:
+            out[postcode] = _area(postcode=postcode, point=points[district], find=deprivation)
+        else:
+            out[postcode] = area
+    return out
 
 
 # ---------------------------------------------------------------- imports
