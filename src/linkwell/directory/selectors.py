@@ -157,9 +157,16 @@ def service_search_queryset(
         qs = qs.filter(last_verified_at__gte=hidden_cutoff())
     terms = [str(t) for t in taxonomy_term_ids or ()]
     if needs:
-        term_ids = NeedTaxonomyTerm.objects.filter(need__code__in=list(needs)).values(
-            "taxonomy_term_id"
+        # The terms as a list of values (one small query), not a subquery: SQLite then reads
+        # the attributes through the (taxonomy_term, link_entity) index; with a subquery it
+        # scanned every service attribute (50 ms at 100,000 services).
+        term_ids = list(
+            NeedTaxonomyTerm.objects.filter(need__code__in=list(needs)).values_list(
+                "taxonomy_term_id", flat=True
+            )
         )
+        if not term_ids:
+            return qs.none()
         qs = qs.filter(
             _related(
                 Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=term_ids),
@@ -284,6 +291,32 @@ def _distance_subquery(vendor: str, origin, box) -> tuple[str, list]:
     return sql, params
 
 
+NEARBY = "nearby"  # the CTE of services with a place within the distance box (see below)
+NEARBY_IDS = f"SELECT id FROM {NEARBY}"  # noqa: S608 (a fixed name)
+
+
+def _nearby_sql(vendor: str, origin, box, within_km: float) -> tuple[str, list]:
+    """CTEs `near_places (id, dist)`: the located places in the box, each measured once, and
+    `nearby (id, dist)`: the services with one of them within `within_km`, at the distance of
+    the nearest. The same services and kilometres as measuring each candidate's places (the
+    MIN over a service's places in the box, kept when it is within `within_km`), but a place
+    shared by many services is measured once and services further away never become
+    candidates."""
+    lat_min, lat_max, long_min, long_max = box
+    lat, long = origin
+    where = "l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s"
+    params: list = [lat, lat, lat, long, long, lat_min, lat_max, long_min, long_max]
+    hint = "MATERIALIZED " if vendor == "sqlite" else ""
+    sql = (
+        f"near_places (id, dist) AS {hint}(SELECT l.id, {_haversine_sql(vendor)} "  # noqa: S608
+        f"FROM {Location._meta.db_table} l WHERE {where}), "
+        f"{NEARBY} (id, dist) AS {hint}(SELECT sal.service_id, MIN(p.dist) FROM near_places p "
+        f"JOIN {ServiceAtLocation._meta.db_table} sal ON sal.location_id = p.id "
+        "WHERE p.dist <= %s GROUP BY sal.service_id)"
+    )
+    return sql, [*params, within_km]
+
+
 def _ordered_page(
     qs: QuerySet[Service],
     *,
@@ -333,8 +366,14 @@ def _ordered_page(
     # All SQL below is built from fixed fragments; every value is a parameter.
     # SQLite: evaluate the candidates once (they feed the bm25 step and the distances).
     hint = "MATERIALIZED " if vendor == "sqlite" else ""
-    ctes = [f"c ({names}) AS {hint}({inner_sql})"]
-    params: list = list(inner_params)
+    ctes, params = [], []
+    nearby = origin is not None and box is not None and within_km
+    if nearby:  # `qs` starts from the services in NEARBY (service_search)
+        nearby_sql, nearby_params = _nearby_sql(vendor, origin, box, within_km)
+        ctes.append(nearby_sql)
+        params += nearby_params
+    ctes.append(f"c ({names}) AS {hint}({inner_sql})")
+    params += inner_params
     rank_join = ""
     if fts:
         # bm25 (lower is better) only for the candidates, not every match in the country.
@@ -346,7 +385,10 @@ def _ordered_page(
         params += fts_params
         rank_expr, rank_join = "COALESCE(r.score, 0)", "LEFT JOIN r ON r.fts_rowid = c.fts_rowid"
     dist_expr = "NULL"
-    if origin is not None:
+    if nearby:
+        dist_expr = "n.dist"
+        rank_join += f" JOIN {NEARBY} n ON n.id = c.id"
+    elif origin is not None:
         dist_sql, dist_params = _distance_subquery(vendor, origin, box)
         dist_expr = f"({dist_sql})"
         params += dist_params
@@ -421,19 +463,13 @@ def service_search(
     box = bounding_box(*origin, within_km) if origin and within_km else None
     base = None
     if box is not None:
-        # Distance pre-filter in the database: only services with a location in the box are
-        # candidates (the index on latitude/longitude drives the query, and the other filters
-        # are checked per candidate). Exact distance in SQL next.
-        lat_min, lat_max, long_min, long_max = box
+        # Only services with a place within the distance are candidates (the places in the
+        # box are found through an index and measured once, in _ordered_page); the other
+        # filters are checked per candidate.
         base = (
             service_public_queryset()
             .exclude(status=ServiceStatus.DEFUNCT)
-            .filter(
-                pk__in=ServiceAtLocation.objects.filter(
-                    location__latitude__range=(lat_min, lat_max),
-                    location__longitude__range=(long_min, long_max),
-                ).values("service_id")
-            )
+            .filter(pk__in=RawSQL(NEARBY_IDS, []))  # noqa: S611 (the CTE of _ordered_page)
         )
     qs = service_search_queryset(
         text=text,
