@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import EmptyResultSet
-from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate, Lower
 from django.http import Http404
@@ -292,6 +302,9 @@ def _distance_subquery(vendor: str, origin, box) -> tuple[str, list]:
 
 
 NEARBY = "nearby"  # the CTE of services with a place within the distance box (see below)
+# False: the earlier way (each candidate's places measured in a correlated subquery); kept as
+# the reference the tests compare the places-first query with.
+PLACES_FIRST = True
 NEARBY_IDS = f"SELECT id FROM {NEARBY}"  # noqa: S608 (a fixed name)
 
 
@@ -326,6 +339,7 @@ def _ordered_page(
     within_km: float | None,
     page: int,
     per_page: int,
+    filtered: bool = False,
 ) -> tuple[list[tuple[uuid.UUID, float | None]], int]:
     """One page of `qs` in search order and how many there are, ordered and cut in one query:
     distance when there is an origin (services with no place last), then relevance to the
@@ -341,10 +355,21 @@ def _ordered_page(
         lowered = Lower("name")
         if vendor == "postgresql":
             lowered = Collate(lowered, "C")
-        ordered = qs.order_by(lowered, "name", "id").values_list("pk", flat=True)
-        ids = list(ordered[(page - 1) * per_page : page * per_page])
-        total = qs.count() if len(ids) == per_page or page > 1 else len(ids)
-        return [(sid, None) for sid in ids], total
+        window = slice((page - 1) * per_page, page * per_page)
+        if not filtered:
+            ordered = qs.order_by(lowered, "name", "id").values_list("pk", flat=True)
+            ids = list(ordered[window])
+            total = qs.count() if len(ids) == per_page or page > 1 else len(ids)
+            return [(sid, None) for sid in ids], total
+        # With filters (a language, a need...), the matches are few: counted in the same
+        # statement, so the filters are not evaluated a second time for the count.
+        rows = list(
+            qs.annotate(total=Window(Count("pk")))
+            .order_by(lowered, "name", "id")
+            .values_list("pk", "total")[window]
+        )
+        total = rows[0][1] if rows else (qs.count() if page > 1 else 0)
+        return [(sid, None) for sid, _total in rows], total
     fts = isinstance(text_match, tuple)
     if text_match is not None and not fts:
         # PostgreSQL: relevance in the candidate query itself (higher is better).
@@ -367,7 +392,7 @@ def _ordered_page(
     # SQLite: evaluate the candidates once (they feed the bm25 step and the distances).
     hint = "MATERIALIZED " if vendor == "sqlite" else ""
     ctes, params = [], []
-    nearby = origin is not None and box is not None and within_km
+    nearby = PLACES_FIRST and origin is not None and box is not None and within_km
     if nearby:  # `qs` starts from the services in NEARBY (service_search)
         nearby_sql, nearby_params = _nearby_sql(vendor, origin, box, within_km)
         ctes.append(nearby_sql)
@@ -466,11 +491,17 @@ def service_search(
         # Only services with a place within the distance are candidates (the places in the
         # box are found through an index and measured once, in _ordered_page); the other
         # filters are checked per candidate.
-        base = (
-            service_public_queryset()
-            .exclude(status=ServiceStatus.DEFUNCT)
-            .filter(pk__in=RawSQL(NEARBY_IDS, []))  # noqa: S611 (the CTE of _ordered_page)
-        )
+        if PLACES_FIRST:
+            nearby = Q(pk__in=RawSQL(NEARBY_IDS, []))  # noqa: S611 (the CTE of _ordered_page)
+        else:
+            lat_min, lat_max, long_min, long_max = box
+            nearby = Q(
+                pk__in=ServiceAtLocation.objects.filter(
+                    location__latitude__range=(lat_min, lat_max),
+                    location__longitude__range=(long_min, long_max),
+                ).values("service_id")
+            )
+        base = service_public_queryset().exclude(status=ServiceStatus.DEFUNCT).filter(nearby)
     qs = service_search_queryset(
         text=text,
         needs=needs,
@@ -497,6 +528,10 @@ def service_search(
         within_km=within_km,
         page=page,
         per_page=per_page,
+        filtered=any(
+            (needs, taxonomy_term_ids, day, time, start_time, end_time, free_only, language)
+            + (accessibility, target_group, age is not None, not include_stale)
+        ),
     )
     by_id = with_listing_details(
         Service.objects.filter(pk__in=[sid for sid, _d in page_rows])

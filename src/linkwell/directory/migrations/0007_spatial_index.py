@@ -11,9 +11,12 @@ these covering indexes let all three steps read an index alone:
 - the public filter by service id: (id, approval_status, deleted_at, status,
   last_verified_at).
 
-And one for needs: the services tagged with a need's terms, (taxonomy_term_id, link_entity,
-link_id) — the existing (taxonomy_term_id, link_entity) index made SQLite read the table row
-of every tagged service to find its id (20,000 rows for "physical activity").
+And for the filters checked on those candidates or listed: the services tagged with a
+need's terms, (taxonomy_term_id, link_entity, link_id) — the existing (taxonomy_term_id,
+link_entity) index made SQLite read the table row of every tagged service to find its id
+(20,000 rows for "physical activity"); a service's schedules, (service_id, byday, opens_at,
+closes_at), and cost options, (service_id, amount), so the day/time and "free only" checks
+read no table rows (a day and "free only" over 5,500 candidates: 41 → 28 ms).
 
 An R*Tree (SQLite) and a GiST index on point(longitude, latitude) (PostgreSQL) were measured
 for the box and left out: England is narrow, so the latitude strip of a 16 km box holds
@@ -30,6 +33,8 @@ PLACES = "directory_location_box"
 SERVICES_AT = "directory_serviceatlocation_location_service"
 PUBLIC_BY_ID = "directory_service_id_public"
 TAGGED = "directory_attribute_term_link"
+SCHEDULES = "directory_schedule_service_times"
+COSTS = "directory_costoption_service_amount"
 
 
 def forwards(apps, schema_editor):
@@ -53,11 +58,18 @@ def forwards(apps, schema_editor):
         f"CREATE INDEX IF NOT EXISTS {TAGGED} "
         "ON directory_attribute (taxonomy_term_id, link_entity, link_id)"
     )
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {SCHEDULES} "
+        "ON directory_schedule (service_id, byday, opens_at, closes_at)"
+    )
+    schema_editor.execute(
+        f"CREATE INDEX IF NOT EXISTS {COSTS} ON directory_costoption (service_id, amount)"
+    )
 
 
 def backwards(apps, schema_editor):
     if schema_editor.connection.vendor in ("sqlite", "postgresql"):
-        for name in (PLACES, SERVICES_AT, PUBLIC_BY_ID, TAGGED):
+        for name in (PLACES, SERVICES_AT, PUBLIC_BY_ID, TAGGED, SCHEDULES, COSTS):
             schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
