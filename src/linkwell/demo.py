@@ -1730,10 +1730,30 @@ def load_demo(*, seed: int = 2026, today: datetime.date | None = None, stdout=No
         from linkwell.noticeboard.demo import load_noticeboard_demo  # noticeboard (issue 7)
 
         load_noticeboard_demo(now=plan.now)
+        from linkwell.groups.demo import load_history_demo  # the year behind the dashboard (5)
+
+        history = load_history_demo(random.Random(seed + 11), now=plan.now)
+        say(
+            "A year of activity: {onward} onward referrals, {sessions} past sessions, "
+            "{marked} register marks, {unmet} unmet needs, {waitlisted} on waitlists.".format(
+                **history
+            )
+        )
         from linkwell.groups.reminders import load_reminders_demo  # reminders (issue 6)
 
         load_reminders_demo(now=plan.now)
+    _refresh_report_facts()
     return _summary(time.monotonic() - started)
+
+
+def _refresh_report_facts() -> None:
+    """The dashboard reads precomputed per-referral facts: compute them for the whole demo, so
+    /reports/ shows the demo at once rather than "being prepared"."""
+    try:
+        from linkwell.reports.facts import refresh
+    except ImportError:  # a Linkwell without the reports facts table reads the records directly
+        return
+    refresh(full=True)
 
 
 def _create_organisations(plan: DemoPlan) -> dict[str, Organisation]:

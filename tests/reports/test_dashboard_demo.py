@@ -8,8 +8,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from linkwell.reports.dashboard import SECTIONS, dashboard_tables, default_period
+from linkwell.reports.dashboard import FUNNEL, SECTIONS, dashboard_tables, default_period
 from linkwell.reports.suppression import PRIMARY
+
+FUNNEL_LABELS = dict(FUNNEL)
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,7 @@ def figures(p):
         "pathway",
         "waits",
         "provider-replies",
+        "attendance",
         "utilisation",
         "outcome-change",
         "equity-imd",
@@ -53,25 +56,62 @@ def figures(p):
         "equity-language",
         "equity-age",
         "equity-sex",
+        "unmet-need",
+        "waitlists",
     ],
 )
-def test_every_section_shows_real_figures_from_the_demo(published, name):
-    assert figures(published[name]), f"{name} has no figures on the demo data"
+def test_every_table_shows_real_figures_from_the_demo(published, name):
+    assert figures(published[name]), f"{name} has no unsuppressed figures on the demo data"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["attendance", "unmet-need", "waitlists"])
-def test_the_small_demo_sections_show_their_records_suppressed(published, name):
-    """The demo's group activity and unmet needs are few: they show, as "<5" where small."""
+@pytest.mark.parametrize("key", [key for key, _title in SECTIONS])
+def test_every_dashboard_section_has_an_unsuppressed_figure_on_the_demo(published, key):
+    title = str(dict(SECTIONS)[key])
+    tables = [p for p in published.values() if str(p.table.section) == title]
+    assert tables, f"no tables in the {title} section"
+    assert any(figures(p) for p in tables), f"the {title} section shows only suppressed figures"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, keys",
+    [
+        ("provider-replies", ("sent", "replied", "median_reply", "accepted", "capacity")),
+        ("attendance", ("people", "came", "dropped", "attended")),
+        ("unmet-need", ("total",)),
+        ("waitlists", ("capacity", "people")),
+    ],
+)
+def test_the_demo_history_fills_the_group_and_unmet_need_columns(published, name, keys):
+    """Onward referrals with replies and declines, registers with drop-out, waitlists and
+    unmet needs: each of these columns shows a figure (the all-services total at least)."""
     p = published[name]
-    assert p.cells, f"{name} is empty on the demo data"
-    assert any(cell.hidden or cell.value for row in p.cells for cell in row[1:])
+    columns = [c.key for c in p.columns]
+    for key in keys:
+        shown = [
+            row[columns.index(key)].value for row in p.cells if not row[columns.index(key)].hidden
+        ]
+        assert any(isinstance(v, int | float) and v > 0 for v in shown), f"{name}: {key}"
+
+
+@pytest.mark.django_db
+def test_the_demo_pathway_connects_and_most_who_are_connected_attend(published):
+    p = published["pathway"]
+    counts = {str(row[0].value): row[1].value for row in p.cells}
+    connected = counts[str(FUNNEL_LABELS["connected"])]
+    attended = counts[str(FUNNEL_LABELS["attended"])]
+    assert isinstance(connected, int) and isinstance(attended, int)
+    assert 0 < attended < connected
 
 
 @pytest.mark.django_db
 def test_small_counts_are_suppressed_somewhere_on_the_demo(published):
     markers = [cell.marker for p in published.values() for row in p.cells for cell in row]
     assert PRIMARY in markers
+    for name in ("provider-replies", "attendance", "unmet-need", "waitlists"):
+        cells = [cell.marker for row in published[name].cells for cell in row]
+        assert PRIMARY in cells, f"{name} shows no small counts suppressed"
 
 
 @pytest.mark.django_db
