@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .dashboard import Period
@@ -106,9 +107,80 @@ def tables_xlsx(published: list[Published], period: Period) -> bytes:
     return out.getvalue()
 
 
+# Fonts for the PDF, from npm (package.json; SIL Open Font License 1.1). reportlab's built-in
+# Helvetica has Latin-1 only: no Polish "ł", no Ukrainian, no Arabic, Urdu, Farsi or Bengali.
+# Arabic and Bengali need shaping (joined letters, conjuncts): reportlab does it with
+# uharfbuzz; right-to-left paragraphs are laid out word by word from the right.
+PDF_FONTS = {
+    "LinkwellSans": "@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf",
+    "LinkwellSans-Bold": "@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf",
+    "LinkwellArabic": (
+        "@expo-google-fonts/noto-sans-arabic/400Regular/NotoSansArabic_400Regular.ttf"
+    ),
+    "LinkwellArabic-Bold": (
+        "@expo-google-fonts/noto-sans-arabic/700Bold/NotoSansArabic_700Bold.ttf"
+    ),
+    "LinkwellBengali": (
+        "@expo-google-fonts/noto-sans-bengali/400Regular/NotoSansBengali_400Regular.ttf"
+    ),
+    "LinkwellBengali-Bold": (
+        "@expo-google-fonts/noto-sans-bengali/700Bold/NotoSansBengali_700Bold.ttf"
+    ),
+}
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff"
+_BENGALI = "\u0980-\u09ff"
+# A run of one script, spaces and punctuation between its words included.
+_SCRIPT_RUN = re.compile(
+    rf"(?P<arabic>[{_ARABIC}](?:[{_ARABIC}\s\d.,:;()%\-–]*[{_ARABIC}])?)"
+    rf"|(?P<bengali>[{_BENGALI}](?:[{_BENGALI}\s\d.,:;()%\-–]*[{_BENGALI}])?)"
+)
+_registered: bool | None = None
+
+
+def pdf_fonts_available() -> bool:
+    """Register the PDF fonts once; False (Helvetica only) when the npm packages are missing."""
+    global _registered
+    if _registered is None:
+        from django.conf import settings
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        paths = {name: settings.NODE_MODULES / path for name, path in PDF_FONTS.items()}
+        _registered = all(path.is_file() for path in paths.values())
+        if _registered:
+            for name, path in paths.items():
+                pdfmetrics.registerFont(TTFont(name, str(path)))
+    return _registered
+
+
+def is_rtl(text: str) -> bool:
+    """The text's first strongly directional character is right-to-left (as dir="auto")."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
+
+
+def pdf_markup(text: str, *, bold: bool = False) -> str:
+    """Escaped paragraph markup with each Arabic-script or Bengali run in a font that has it."""
+    suffix = "-Bold" if bold else ""
+    parts, at = [], 0
+    for match in _SCRIPT_RUN.finditer(text):
+        parts.append(_escape(text[at : match.start()]))
+        family = "LinkwellArabic" if match.lastgroup == "arabic" else "LinkwellBengali"
+        parts.append(f'<font name="{family}{suffix}">{_escape(match.group())}</font>')
+        at = match.end()
+    parts.append(_escape(text[at:]))
+    return "".join(parts)
+
+
 def quarterly_pdf(published: list[Published], period: Period, *, title: str) -> bytes:
-    """A plain A4 report of the key tables (reportlab: pure Python, no system libraries)."""
+    """A plain A4 report of the key tables (reportlab and uharfbuzz wheels, fonts from npm)."""
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
@@ -126,33 +198,50 @@ def quarterly_pdf(published: list[Published], period: Period, *, title: str) -> 
         title=title,
         author="Linkwell",
     )
-    styles = getSampleStyleSheet()
-    small = styles["BodyText"].clone("small", fontSize=7, leading=8.5)
-    story = [Paragraph(_escape(title), styles["Title"])]
+    sheet = getSampleStyleSheet()
+    fonts = pdf_fonts_available()
+    styles = {name: sheet[name] for name in ("Title", "Heading2", "BodyText")}
+    styles["small"] = sheet["BodyText"].clone("small", fontSize=7, leading=8.5)
+    if fonts:
+        for name, style in styles.items():
+            bold = name in ("Title", "Heading2")
+            style.fontName = "LinkwellSans-Bold" if bold else "LinkwellSans"
+            style.shaping = 1
+    styles_rtl = {
+        name: style.clone(f"{name}-rtl", wordWrap="RTL", alignment=TA_RIGHT)
+        for name, style in styles.items()
+    }
+    page_rtl = translation.get_language_bidi()
+
+    def para(text: str, style: str) -> Paragraph:
+        if not fonts:
+            return Paragraph(_escape(text), styles[style])
+        markup = pdf_markup(text, bold=style in ("Title", "Heading2"))
+        return Paragraph(markup, styles_rtl[style] if is_rtl(text) else styles[style])
+
+    def row(cells: list) -> list:
+        return cells[::-1] if page_rtl else cells
+
+    story = [para(title, "Title")]
     for line in _header(period):
-        story.append(Paragraph(_escape(line), styles["BodyText"]))
+        story.append(para(line, "BodyText"))
     story.append(
-        Paragraph(
-            _escape(
-                _("<5: a count from 1 to 4. [c]: hidden so a small count cannot be worked out.")
-            ),
-            styles["BodyText"],
+        para(
+            _("<5: a count from 1 to 4. [c]: hidden so a small count cannot be worked out."),
+            "BodyText",
         )
     )
     for item in published:
         story.append(Spacer(1, 6 * mm))
-        story.append(Paragraph(_escape(str(item.table.title)), styles["Heading2"]))
+        story.append(para(str(item.table.title), "Heading2"))
         if not item.cells:
             story.append(
-                Paragraph(
-                    _escape(str(item.table.empty_message or _("No data for this period."))),
-                    styles["BodyText"],
-                )
+                para(str(item.table.empty_message or _("No data for this period.")), "BodyText")
             )
             continue
-        data = [[Paragraph(_escape(str(c.label)), small) for c in item.columns]]
-        for row in item.text_rows(localise=False):
-            data.append([Paragraph(_escape(text), small) for text in row])
+        data = [row([para(str(c.label), "small") for c in item.columns])]
+        for cells in item.text_rows(localise=False):
+            data.append(row([para(text, "small") for text in cells]))
         table = PdfTable(data, repeatRows=1)
         table.setStyle(
             TableStyle(
@@ -165,7 +254,7 @@ def quarterly_pdf(published: list[Published], period: Period, *, title: str) -> 
         )
         story.append(table)
         for note in item.table.notes:
-            story.append(Paragraph(_escape(str(note)), small))
+            story.append(para(str(note), "small"))
     doc.build(story)
     return out.getvalue()
 
