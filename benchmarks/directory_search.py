@@ -526,6 +526,13 @@ def child(args) -> None:
         if differ:
             indexed["verify"]["differ"] = [{"query": queries[i], "expected": expected[i],
                                             "found": found[i]} for i in differ[:5]]  # fmt: skip
+    # Not part of the issue's mix: the first searches from a postcode again with "any
+    # distance" (the public form's default), nearest first over the whole directory.
+    anywhere = [
+        {k: v for k, v in q.items() if k != "within_km"} for q in queries if q.get("near_postcode")
+    ][: args.any_distance]
+    if anywhere:
+        indexed["any_distance"], _found = run_indexed(anywhere)
     out = {
         "vendor": connection.vendor,
         "generate_seconds": round(generate_seconds, 1),
@@ -585,6 +592,7 @@ def spawn(args, env: dict) -> dict:
         cmd.append("--import-check")
     if args.save_results:
         cmd += ["--save-results", args.save_results]
+    cmd += ["--any-distance", str(args.any_distance)]
     if args.verify:
         cmd += ["--verify", args.verify]
     proc = subprocess.run(
@@ -621,6 +629,12 @@ def main() -> None:
     parser.add_argument(
         "--pg-database",
         help="keep the PostgreSQL database under this name and reuse it on the next run",
+    )
+    parser.add_argument(
+        "--any-distance",
+        type=int,
+        default=20,
+        help="also time this many searches of the mix from a postcode with no distance limit",
     )
     parser.add_argument("--save-results", help="write each search's total and page ids (JSON)")
     parser.add_argument(

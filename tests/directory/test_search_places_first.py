@@ -199,3 +199,30 @@ def test_the_benchmark_mix_is_the_same_both_ways_on_a_small_directory(monkeypatc
     assert after == before
     assert any(total for total, _ids in after)
     assert timing["cpu"]["p50_ms"] > 0 and timing["queries"] == 40
+
+
+@pytest.mark.parametrize("rings", [(0.2, 1.0, 4.0), (3.0, 30.0)])
+def test_any_distance_in_widening_circles_returns_what_ordering_everything_did(
+    directory, monkeypatch, rings
+):
+    """With a postcode and no distance, the nearest page is looked for in widening circles
+    (when there are many matches); pages beyond the circles fall back to ordering all."""
+    monkeypatch.setattr(selectors, "RINGS_KM", rings)
+    monkeypatch.setattr(selectors, "RING_MIN_TOTAL", 0)
+    answered = []
+    rings_search = selectors._nearest_in_rings
+
+    def recording(*args):
+        found = rings_search(*args)
+        answered.append(found is not None)
+        return found
+
+    monkeypatch.setattr(selectors, "_nearest_in_rings", recording)
+    for postcode in ("SR4 7AA", "DH1 3NJ"):
+        for query in QUERIES:
+            for page, per_page in ((1, 3), (2, 3), (3, 5), (1, 100), (9, 3), (30, 3)):
+                new, old = both_ways(
+                    monkeypatch, near_postcode=postcode, page=page, per_page=per_page, **query
+                )
+                assert summary(new) == summary(old), (postcode, query, page, per_page)
+    assert True in answered and False in answered  # both the circles and the fallback ran

@@ -454,6 +454,87 @@ def _ordered_page(
     return [(to_python(sid), dist) for sid, dist, _total in rows], total
 
 
+def _within_queryset(filters: dict, box) -> QuerySet[Service]:
+    """The candidates of a search within a distance: services with a place in the box
+    (checked per candidate against the other filters)."""
+    if PLACES_FIRST:
+        # The places in the box are found through an index and measured once (the NEARBY
+        # CTE of _ordered_page); only their services are candidates.
+        nearby = Q(pk__in=RawSQL(NEARBY_IDS, []))  # noqa: S611 (the CTE of _ordered_page)
+    else:
+        lat_min, lat_max, long_min, long_max = box
+        nearby = Q(
+            pk__in=ServiceAtLocation.objects.filter(
+                location__latitude__range=(lat_min, lat_max),
+                location__longitude__range=(long_min, long_max),
+            ).values("service_id")
+        )
+    base = service_public_queryset().exclude(status=ServiceStatus.DEFUNCT).filter(nearby)
+    return service_search_queryset(**filters, base=base, per_candidate=True)
+
+
+def _is_filtered(filters: dict) -> bool:
+    return any(
+        value for name, value in filters.items() if name not in ("text", "age", "include_stale")
+    ) or (filters["age"] is not None or not filters["include_stale"])
+
+
+def _search_page(filters: dict, match, origin, within_km, page: int, per_page: int):
+    box = bounding_box(*origin, within_km) if origin and within_km else None
+    qs = _within_queryset(filters, box) if box is not None else service_search_queryset(**filters)
+    return _ordered_page(
+        qs,
+        text_match=match,
+        origin=origin,
+        box=box,
+        within_km=within_km,
+        page=page,
+        per_page=per_page,
+        filtered=_is_filtered(filters),
+    )
+
+
+# "Any distance" from a postcode: the nearest page is looked for in widening circles, so a
+# page of the nearest results does not measure every place in the country.
+RINGS_KM = (5.0, 20.0, 80.0, 320.0, 1280.0)
+# Only what is within this share of a circle's radius is trusted: the bounding box is a
+# little narrower than the circle east and west (1-2% at 1,000 km in the north of England),
+# so a place just inside the radius may lie outside the box.
+RING_SAFE = 0.9
+# Fewer matches than this (a rare language, a need and a word): measuring them all is cheaper
+# than looking in circles, whose candidates are checked one by one.
+RING_MIN_TOTAL = 5000
+
+
+def _nearest_in_rings(filters: dict, match, origin, page: int, per_page: int):
+    """The page of a search ordered by distance with no limit, or None when the page reaches
+    beyond the widest circle (then the whole directory is ordered, as before).
+
+    In a circle of radius r, every service whose nearest place is within r·RING_SAFE has that
+    place in the box: so the services found there, in search order, are the first ones of the
+    whole search. Once there are enough of them for the page, the page is theirs; the total is
+    counted without distance (services with no place are part of it, last). Used only when
+    there are many matches: a few are cheaper to measure all at once."""
+    total = service_search_queryset(**filters).count()
+    wanted = page * per_page
+    if total < max(RING_MIN_TOTAL, wanted):
+        return None
+    for km in RINGS_KM:
+        qs = _within_queryset(filters, bounding_box(*origin, km))
+        rows, inside = _ordered_page(
+            qs,
+            text_match=match,
+            origin=origin,
+            box=bounding_box(*origin, km),
+            within_km=km * RING_SAFE,
+            page=page,
+            per_page=per_page,
+        )
+        if inside >= wanted:
+            return rows, total
+    return None
+
+
 def service_search(
     *,
     text: str | None = None,
@@ -493,54 +574,28 @@ def service_search(
             errors["near_postcode"] = "not_found"
         else:
             origin = (area.lat, area.long)
-    box = bounding_box(*origin, within_km) if origin and within_km else None
-    base = None
-    if box is not None:
-        # Only services with a place within the distance are candidates (the places in the
-        # box are found through an index and measured once, in _ordered_page); the other
-        # filters are checked per candidate.
-        if PLACES_FIRST:
-            nearby = Q(pk__in=RawSQL(NEARBY_IDS, []))  # noqa: S611 (the CTE of _ordered_page)
-        else:
-            lat_min, lat_max, long_min, long_max = box
-            nearby = Q(
-                pk__in=ServiceAtLocation.objects.filter(
-                    location__latitude__range=(lat_min, lat_max),
-                    location__longitude__range=(long_min, long_max),
-                ).values("service_id")
-            )
-        base = service_public_queryset().exclude(status=ServiceStatus.DEFUNCT).filter(nearby)
-    qs = service_search_queryset(
-        text=text,
-        needs=needs,
-        taxonomy_term_ids=taxonomy_term_ids,
-        day=day,
-        time=time,
-        start_time=start_time,
-        end_time=end_time,
-        free_only=free_only,
-        language=language,
-        accessibility=accessibility,
-        target_group=target_group,
-        age=age,
-        include_stale=include_stale,
-        base=base,
-        per_candidate=base is not None,
-    )
+    filters = {
+        "text": text,
+        "needs": needs,
+        "taxonomy_term_ids": taxonomy_term_ids,
+        "day": day,
+        "time": time,
+        "start_time": start_time,
+        "end_time": end_time,
+        "free_only": free_only,
+        "language": language,
+        "accessibility": accessibility,
+        "target_group": target_group,
+        "age": age,
+        "include_stale": include_stale,
+    }
     match = search.text_matches(text) if text else None
-    page_rows, total = _ordered_page(
-        qs,
-        text_match=match,
-        origin=origin,
-        box=box,
-        within_km=within_km,
-        page=page,
-        per_page=per_page,
-        filtered=any(
-            (needs, taxonomy_term_ids, day, time, start_time, end_time, free_only, language)
-            + (accessibility, target_group, age is not None, not include_stale)
-        ),
-    )
+    found = None
+    if origin is not None and not within_km and PLACES_FIRST:
+        found = _nearest_in_rings(filters, match, origin, page, per_page)
+    if found is None:
+        found = _search_page(filters, match, origin, within_km, page, per_page)
+    page_rows, total = found
     by_id = with_listing_details(
         Service.objects.filter(pk__in=[sid for sid, _d in page_rows])
     ).in_bulk()
