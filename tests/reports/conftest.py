@@ -70,8 +70,21 @@ def build_referral(
 
 
 @pytest.fixture
-def build(referrer, practice, link_worker):
+def refresh_facts():
+    """Bring the dashboard's facts up to date (in full) after building data: the dashboard
+    reads them, not the records (reports.facts)."""
+    from linkwell.reports.facts import refresh
+
+    return lambda: refresh(full=True)
+
+
+@pytest.fixture
+def build(referrer, practice, link_worker, refresh_facts):
+    """build(**kwargs) -> a referral (build_referral), with the facts refreshed after it."""
+
     def _build(**kwargs):
-        return build_referral(referrer, practice, link_worker, **kwargs)
+        referral = build_referral(referrer, practice, link_worker, **kwargs)
+        refresh_facts()
+        return referral
 
     return _build

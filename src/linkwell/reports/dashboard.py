@@ -5,6 +5,11 @@ page, the API, CSV/XLSX and the PDF all render (`linkwell.reports.tables`). No p
 row ever leaves this module: queries group and count in the database, except that on SQLite
 (which has no percentile aggregate) the day counts for medians are fetched and ranked here.
 
+The referral, pathway, waits, outcome and equity tables group the facts tables that
+`reports.facts` keeps up to date (one row per referral), not the source tables: following
+every referral through contacts, goals, bookings and measurements on each request took
+seconds (docs/performance.md). Those tables say how fresh they are (`Freshness`).
+
 The number of queries is fixed (independent of the amount of data): see `dashboard_tables`.
 Definitions are in docs/reports.md.
 """
@@ -22,30 +27,25 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
-    BooleanField,
     Case,
     CharField,
     Count,
-    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from linkwell.accounts.models import OrganisationKind
-from linkwell.casework.models import Contact, PlanGoal
 from linkwell.groups.models import (
     ATTENDANCE,
     HOLDS_PLACE,
@@ -55,7 +55,6 @@ from linkwell.groups.models import (
     Session,
 )
 from linkwell.outcomes.instruments import INSTRUMENTS
-from linkwell.outcomes.models import Measurement
 from linkwell.people.vocabulary import ETHNIC_GROUP_OF, Sex
 from linkwell.referrals.models import Referral, Source, Status
 from linkwell.referrals.vocabulary import NEED_LABELS
@@ -263,13 +262,8 @@ def _years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def dimension_expressions(period: Period, prefix: str = "person__") -> dict:
-    """SQL CASE expressions giving each person's group, keyed dim_<key>.
-
-    Age is the age on the last day of the period (docs/reports.md).
-    """
-    p = prefix
-    imd = Case(
+def imd_expression(p: str = "person__") -> Case:
+    return Case(
         *(
             When(**{f"{p}imd_decile__in": [q * 2 - 1, q * 2]}, then=Value(str(q)))
             for q in range(1, 6)
@@ -277,34 +271,49 @@ def dimension_expressions(period: Period, prefix: str = "person__") -> dict:
         default=Value(UNKNOWN),
         output_field=CharField(),
     )
+
+
+def ethnic_expression(p: str = "person__") -> Case:
     by_group: dict[str, list[str]] = defaultdict(list)
     for code, group in ETHNIC_GROUP_OF.items():
         by_group[group].append(code)
-    ethnic = Case(
+    return Case(
         *(When(**{f"{p}ethnicity__in": codes}, then=Value(g)) for g, codes in by_group.items()),
         default=Value(UNKNOWN),
         output_field=CharField(),
     )
+
+
+def age_expression(period: Period, field: str = "person__date_of_birth") -> Case:
+    """Age band on the last day of the period."""
+    age_whens = [When(**{f"{field}__isnull": True}, then=Value(UNKNOWN))]
+    for low, high in AGE_BANDS:
+        code = f"{low}-{high - 1}" if high else f"{low}+"
+        if high is None:
+            age_whens.append(When(**{f"{field}__isnull": False}, then=Value(code)))
+        else:
+            # Born after this date: younger than `high` on the period's last day.
+            age_whens.append(
+                When(**{f"{field}__gt": _years_before(period.end, high)}, then=Value(code))
+            )
+    return Case(*age_whens, default=Value(UNKNOWN), output_field=CharField())
+
+
+def dimension_expressions(period: Period, prefix: str = "person__") -> dict:
+    """SQL CASE expressions giving each person's group, keyed dim_<key>.
+
+    Age is the age on the last day of the period (docs/reports.md).
+    """
+    p = prefix
+    imd = imd_expression(p)
+    ethnic = ethnic_expression(p)
     language = Case(
         When(**{f"{p}interpreter_needed": True}, then=Value("interpreter")),
         When(**{f"{p}language": "en"}, then=Value("english")),
         default=Value("not_english"),
         output_field=CharField(),
     )
-    age_whens = [When(**{f"{p}date_of_birth__isnull": True}, then=Value(UNKNOWN))]
-    for low, high in AGE_BANDS:
-        code = f"{low}-{high - 1}" if high else f"{low}+"
-        if high is None:
-            age_whens.append(When(**{f"{p}date_of_birth__isnull": False}, then=Value(code)))
-        else:
-            # Born after this date: younger than `high` on the period's last day.
-            age_whens.append(
-                When(
-                    **{f"{p}date_of_birth__gt": _years_before(period.end, high)},
-                    then=Value(code),
-                )
-            )
-    age = Case(*age_whens, default=Value(UNKNOWN), output_field=CharField())
+    age = age_expression(period, f"{p}date_of_birth")
     sex = Case(
         *(When(**{f"{p}sex": code}, then=Value(code)) for code in Sex.values),
         default=Value(UNKNOWN),
@@ -330,41 +339,35 @@ CONNECTED_STATUSES = [Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED]
 ATTENDED_STATUSES = [BookingStatus.ATTENDED, BookingStatus.LATE]
 
 
-def _facts(qs: QuerySet[Referral]) -> QuerySet[Referral]:
-    first_contact = (
-        Contact.objects.filter(case__referral=OuterRef("pk"), successful=True)
-        .order_by("at")
-        .values("at")[:1]
-    )
-    first_goal = (
-        PlanGoal.objects.filter(case__referral=OuterRef("pk"))
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
-    connected = Q(status__in=CONNECTED_STATUSES)
-    if _has_field(ServiceReferral, "kind"):
-        connected |= Q(kind="signposted")
-    return qs.annotate(
-        first_contact_at=Subquery(first_contact),
-        first_goal_at=Subquery(first_goal),
-        is_connected=Exists(
-            ServiceReferral.objects.filter(connected, case__referral=OuterRef("pk"))
-        ),
-        is_attended=Exists(
-            Booking.objects.filter(
-                service_referral__case__referral=OuterRef("pk"), status__in=ATTENDED_STATUSES
-            )
-        ),
-        is_goals_met=Case(
-            When(case__discharge_reason__code="goals_met", then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-    )
+def facts_base(period: Period) -> QuerySet:
+    """The cohort's rows of the facts table (`reports.facts`): referrals made in the period,
+    people living in the area when one is chosen."""
+    from .models import ReferralFact
+
+    qs = ReferralFact.objects.filter(
+        created_at__gte=period.start_at, created_at__lt=period.end_before
+    ).order_by()
+    if period.area:
+        qs = qs.filter(area=period.area)
+    return qs
+
+
+def fact_dimensions(period: Period, prefix: str = "") -> dict:
+    """Each referral's equity groups from its facts row (age on the period's last day)."""
+    return {
+        "dim_imd": F(f"{prefix}imd"),
+        "dim_ethnic": F(f"{prefix}ethnic"),
+        "dim_language": F(f"{prefix}language"),
+        "dim_age": age_expression(period, f"{prefix}date_of_birth"),
+        "dim_sex": F(f"{prefix}sex"),
+    }
 
 
 @dataclass
 class GroupFacts:
+    """Counts and waits of one group. For a group of an equity dimension only the counts,
+    contact_n and contact_median are computed (what the tables show)."""
+
     referred: int = 0
     contacted: int = 0
     planned: int = 0
@@ -405,13 +408,12 @@ def _count_if(condition: str, name: str) -> str:
 
 def pathway_facts(period: Period) -> dict[str, dict[str, GroupFacts]]:
     """dimension key (and ALL) -> group code -> counts and waits. Two queries."""
-    dims = dimension_expressions(period)
+    dims = fact_dimensions(period)
     inner = (
-        _facts(referral_base(period))
+        facts_base(period)
         .annotate(**dims)
         .annotate(
-            contact_days=DaysBetween(F("created_at"), F("first_contact_at")),
-            plan_days=DaysBetween(F("created_at"), F("first_goal_at")),
+            is_connected=F("connected"), is_attended=F("attended"), is_goals_met=F("goals_met")
         )
         .values(*dims, "contact_days", "plan_days", "is_connected", "is_attended", "is_goals_met")
     )
@@ -440,11 +442,12 @@ def pathway_facts(period: Period) -> dict[str, dict[str, GroupFacts]]:
                 setattr(facts, key, getattr(facts, key) + int(row[key] or 0))
     result[ALL].setdefault(ALL, GroupFacts())
     if _postgres():
-        sets = "((), " + ", ".join(f"({c})" for c in dim_columns) + ")"
-        rows = _rows_over(
+        # Only the overall waits show the 90th percentile and the plan wait; the equity
+        # tables show each group's median wait to contact. Computing just those halves the
+        # sorts (an ordered-set aggregate sorts its group's values).
+        (row,) = _rows_over(
             inner,
             [
-                *(f"GROUPING({c}) AS g_{c}" for c in dim_columns),
                 "COUNT(contact_days) AS cn",
                 "percentile_cont(0.5) WITHIN GROUP (ORDER BY contact_days) AS c50",
                 "percentile_cont(0.9) WITHIN GROUP (ORDER BY contact_days) AS c90",
@@ -452,17 +455,24 @@ def pathway_facts(period: Period) -> dict[str, dict[str, GroupFacts]]:
                 "percentile_cont(0.5) WITHIN GROUP (ORDER BY plan_days) AS p50",
                 "percentile_cont(0.9) WITHIN GROUP (ORDER BY plan_days) AS p90",
             ],
+        )
+        facts = result[ALL][ALL]
+        facts.contact_n, facts.contact_median, facts.contact_p90 = row["cn"], row["c50"], row["c90"]
+        facts.plan_n, facts.plan_median, facts.plan_p90 = row["pn"], row["p50"], row["p90"]
+        rows = _rows_over(
+            inner,
+            [
+                *(f"GROUPING({c}) AS g_{c}" for c in dim_columns),
+                "COUNT(contact_days) AS cn",
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY contact_days) AS c50",
+            ],
             dim_columns,
-            grouping_sets=sets,
+            grouping_sets="(" + ", ".join(f"({c})" for c in dim_columns) + ")",
         )
         for row in rows:
-            grouped = [d for d in DIMENSION_KEYS if row[f"g_dim_{d}"] == 0]
-            d, g = (grouped[0], row[f"dim_{grouped[0]}"]) if grouped else (ALL, ALL)
-            facts = result[d].setdefault(g, GroupFacts())
-            facts.contact_n, facts.contact_median, facts.contact_p90 = (
-                row["cn"], row["c50"], row["c90"],
-            )  # fmt: skip
-            facts.plan_n, facts.plan_median, facts.plan_p90 = row["pn"], row["p50"], row["p90"]
+            d = next(d for d in DIMENSION_KEYS if row[f"g_dim_{d}"] == 0)
+            facts = result[d].setdefault(row[f"dim_{d}"], GroupFacts())
+            facts.contact_n, facts.contact_median = row["cn"], row["c50"]
     else:
         values: dict = defaultdict(lambda: ([], []))
         rows = _rows_over(
@@ -480,10 +490,11 @@ def pathway_facts(period: Period) -> dict[str, dict[str, GroupFacts]]:
                     values[key][1].append(row["plan_days"])
         for (d, g), (contact, plan) in values.items():
             facts = result[d].setdefault(g, GroupFacts())
-            facts.contact_n, facts.plan_n = len(contact), len(plan)
-            facts.contact_median = percentile(contact, 0.5)
-            facts.contact_p90 = percentile(contact, 0.9)
-            facts.plan_median, facts.plan_p90 = percentile(plan, 0.5), percentile(plan, 0.9)
+            facts.contact_n, facts.contact_median = len(contact), percentile(contact, 0.5)
+            if d == ALL:  # as on PostgreSQL: what the tables show, no more
+                facts.contact_p90 = percentile(contact, 0.9)
+                facts.plan_n = len(plan)
+                facts.plan_median, facts.plan_p90 = percentile(plan, 0.5), percentile(plan, 0.9)
     return result
 
 
@@ -545,10 +556,10 @@ def _months(period: Period) -> list[datetime.date]:
 
 def referral_tables(period: Period) -> list[Table]:
     rows = (
-        referral_base(period)
-        .annotate(month=TruncMonth("created_at"), kind=_source_kind())
+        facts_base(period)
+        .annotate(month=TruncMonth("created_at"), kind=F("source_kind"))
         .values("month", "kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
     )
     counts: dict = defaultdict(int)
     for row in rows:
@@ -570,8 +581,6 @@ def referral_tables(period: Period) -> list[Table]:
         chart=Chart("line", "month", "total", _("Referrals by month")),
         notes=[_("Counted by the date the referral was made.")],
     )
-    from django.utils.formats import date_format
-
     total_row = {"month": _("All months"), "total": 0}
     for month in _months(period):
         row = {"month": date_format(month, "YEAR_MONTH_FORMAT")}
@@ -860,118 +869,53 @@ def outcome_moments(period: Period) -> dict[Measure, dict[tuple, Moments]]:
     """measure -> (imd, ethnic, language, age, sex) -> sufficient statistics of the change.
 
     Baseline: the first measurement at the ``baseline`` timepoint; follow-up: the latest
-    measurement of the same measure at any other timepoint. One query per measure instrument
-    in use, plus one to find them.
+    measurement of the same measure at any other timepoint (paired when the facts are
+    refreshed, `OutcomeFact`). One query: sums by measure and group.
     """
-    base = referral_base(period)
-    present = sorted(
-        set(
-            Measurement.objects.filter(referral__in=base.values("pk"))
-            .order_by()
-            .values_list("instrument", flat=True)
-            .distinct()
+    from .models import OutcomeFact
+
+    qs = OutcomeFact.objects.filter(
+        created_at__gte=period.start_at, created_at__lt=period.end_before
+    ).order_by()
+    if period.area:
+        qs = qs.filter(area=period.area)
+    by_key: dict[tuple[str, str], Measure] = {}
+    improved_whens = []
+    for code in INSTRUMENTS:
+        for m in _measures([code]):
+            by_key[(code, m.key)] = m
+            if m.threshold is None:
+                continue
+            # The threshold is a published constant from the instrument, never user input.
+            better = (
+                Q(change__gte=float(m.threshold))
+                if m.higher_is_better
+                else Q(change__lte=-float(m.threshold))
+            )
+            improved_whens.append(When(Q(instrument=code, measure=m.key) & better, then=Value(1)))
+    improved = Case(*improved_whens, default=Value(0), output_field=IntegerField())
+    dims = fact_dimensions(period)
+    rows = (
+        qs.annotate(**dims)
+        .values("instrument", "measure", *dims)
+        .annotate(
+            n=Count("pk"),
+            s=Sum("change"),
+            q=Sum(F("change") * F("change"), output_field=FloatField()),
+            i=Sum(improved),
         )
     )
-    dims = dimension_expressions(period)
     result: dict[Measure, dict[tuple, Moments]] = {}
-    for code in present:
-        measures = _measures([code])
-        if not measures:
+    for row in rows:
+        m = by_key.get((row["instrument"], row["measure"]))
+        if m is None or not row["n"]:
             continue
-        annotations = {}
-        select = []
-        for i, m in enumerate(measures):
-            value = Cast(KT(f"scores__{m.key}"), FloatField())
-            baseline = (
-                Measurement.objects.filter(
-                    referral=OuterRef("pk"), instrument=code, timepoint="baseline"
-                )
-                .order_by("completed_at", "id")
-                .annotate(v=value)
-                .values("v")[:1]
-            )
-            follow = (
-                Measurement.objects.filter(referral=OuterRef("pk"), instrument=code)
-                .exclude(timepoint="baseline")
-                .order_by("-completed_at", "-id")
-                .annotate(v=value)
-                .values("v")[:1]
-            )
-            annotations[f"b{i}"] = Subquery(baseline, output_field=FloatField())
-            annotations[f"f{i}"] = Subquery(follow, output_field=FloatField())
-            paired = f"b{i} IS NOT NULL AND f{i} IS NOT NULL"
-            change = f"(f{i} - b{i})"
-            select += [
-                _count_if(paired, f"n{i}"),
-                f"SUM(CASE WHEN {paired} THEN {change} END) AS s{i}",
-                f"SUM(CASE WHEN {paired} THEN {change} * {change} END) AS q{i}",
-            ]
-            if m.threshold is not None:
-                # The threshold is a published constant from the instrument, never user input.
-                if m.higher_is_better:
-                    better = f"{change} >= {float(m.threshold)!r}"
-                else:
-                    better = f"{change} <= {-float(m.threshold)!r}"
-                select.append(_count_if(f"{paired} AND {better}", f"i{i}"))
-        if _postgres():
-            rows = _pg_outcome_rows(base, dims, code, measures, select)
-        else:
-            inner = (
-                base.filter(
-                    Exists(Measurement.objects.filter(referral=OuterRef("pk"), instrument=code))
-                )
-                .annotate(**dims)
-                .annotate(**annotations)
-                .values(*dims, *annotations)
-            )
-            rows = _rows_over(inner, select, list(dims))
-        for row in rows:
-            key = tuple(row[f"dim_{d}"] for d in DIMENSION_KEYS)
-            for i, m in enumerate(measures):
-                if not row[f"n{i}"]:
-                    continue
-                cell = result.setdefault(m, {}).setdefault(key, Moments())
-                cell.add(
-                    Moments(
-                        int(row[f"n{i}"]),
-                        float(row[f"s{i}"] or 0),
-                        float(row[f"q{i}"] or 0),
-                        int(row.get(f"i{i}") or 0),
-                    )
-                )
+        key = tuple(row[f"dim_{d}"] for d in DIMENSION_KEYS)
+        cell = result.setdefault(m, {}).setdefault(key, Moments())
+        cell.add(
+            Moments(int(row["n"]), float(row["s"] or 0), float(row["q"] or 0), int(row["i"] or 0))
+        )
     return result
-
-
-def _pg_outcome_rows(base, dims, code: str, measures, select: list[str]) -> list[dict]:
-    """PostgreSQL: pair baseline and follow-up in one pass over the measurements (grouped by
-    referral, first/last value by array_agg ... ORDER BY), then join the people's groups."""
-    people_sql, people_params = base.annotate(**dims).values("id", *dims).query.sql_with_params()
-    pairs = []
-    for i, m in enumerate(measures):
-        # Score keys are the instruments' own constants (letters, digits, underscores).
-        if not m.key.replace("_", "").isalnum():
-            raise ValueError(f"unexpected score key {m.key!r}")
-        value = f"(CASE WHEN jsonb_typeof(scores->'{m.key}') = 'number' THEN (scores->>'{m.key}')::float END)"
-        pairs.append(
-            f"(array_agg({value} ORDER BY completed_at, id) "
-            f"FILTER (WHERE timepoint = 'baseline'))[1] AS b{i}"
-        )
-        pairs.append(
-            f"(array_agg({value} ORDER BY completed_at DESC, id DESC) "
-            f"FILTER (WHERE timepoint <> 'baseline'))[1] AS f{i}"
-        )
-    group = list(dims)
-    query = (
-        f"SELECT {', '.join([*group, *select])} FROM ("  # noqa: S608 - constants only
-        f"SELECT p.*, x.* FROM ({people_sql}) p JOIN ("
-        f"SELECT referral_id, {', '.join(pairs)} FROM {Measurement._meta.db_table} "
-        f"WHERE instrument = %s GROUP BY referral_id"
-        f") x ON x.referral_id = p.id) t GROUP BY {', '.join(group)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*people_params, code])
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _collapse(cells: dict[tuple, Moments], dim_index: int | None) -> dict[str, Moments]:
@@ -1399,6 +1343,7 @@ def unmet_need_tables(period: Period, *, now: datetime.datetime | None = None) -
         )
     names = dict(
         ServiceReferral.objects.filter(service_id__in=list(capacity))
+        .order_by()  # Meta.ordering would make DISTINCT return one row per onward referral
         .values_list("service_id", "service__name")
         .distinct()
     )
@@ -1478,24 +1423,107 @@ def _report_queries():
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+            # Grouping the period's facts (hundreds of thousands of rows at a million
+            # referrals) in the default 4 MB sorts on disk instead of hashing in memory.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         yield
 
 
-def dashboard_tables(period: Period) -> list[Table]:
-    """Every dashboard table, in page order: a fixed number of queries (about 20, plus one per
-    outcome instrument in use), whatever the volume of data."""
+@dataclass(frozen=True)
+class Freshness:
+    """When the facts behind the referral, pathway, outcome and equity tables were brought up
+    to date (`reports.facts`); `as_of` None: never (too large to build during a request)."""
+
+    as_of: datetime.datetime | None
+    stale: bool = False
+
+    @property
+    def note(self) -> str:
+        if self.as_of is None:
+            return str(NOT_READY)
+        when = date_format(timezone.localtime(self.as_of), "DATETIME_FORMAT")
+        note = _("Figures as of %(time)s.") % {"time": when}
+        if self.stale:
+            note += " " + _(
+                "They have not been brought up to date for more than %(minutes)s minutes: "
+                "newer activity is not included."
+            ) % {"minutes": stale_minutes()}
+        return note
+
+
+NOT_READY = _(
+    "These figures are being prepared and are not available yet. An administrator can "
+    "prepare them now with: linkwell refresh-report-facts --full"
+)
+
+
+def stale_minutes() -> int:
+    return int(getattr(settings, "LINKWELL_REPORT_FACTS_STALE_MINUTES", 60))
+
+
+def freshness() -> Freshness:
+    """The facts' freshness for a request, building them first when they never were and the
+    database is small (`facts.ensure_built`)."""
+    from . import facts
+
+    state = facts.ensure_built()
+    if state is None:
+        return Freshness(None)
+    age = timezone.now() - state.refreshed_at
+    return Freshness(state.refreshed_at, age > datetime.timedelta(minutes=stale_minutes()))
+
+
+def _from_facts(tables: list[Table], fresh: Freshness) -> list[Table]:
+    """Say how fresh the figures are on every table computed from the facts (the note goes
+    with the table to the page, the API, CSV, XLSX and PDF); none at all before they exist."""
+    for table in tables:
+        if fresh.as_of is None:
+            table.rows, table.blocks = [], None
+            table.empty_message = NOT_READY
+        else:
+            table.notes = [*table.notes, fresh.note]
+    return tables
+
+
+def dashboard_tables(
+    period: Period, fresh: Freshness | None = None, *, fact_tables_only: bool = False
+) -> list[Table]:
+    """Every dashboard table, in page order: a fixed number of queries (about 20), whatever
+    the volume of data; fewer when the fact-based tables of this period, area and language
+    were already computed from the same facts (`reports.snapshots`)."""
+    fresh = fresh or freshness()
     with _report_queries():
-        return _dashboard_tables(period)
+        fact = {t.name: t for t in _from_facts(_fact_tables(period, fresh), fresh)}
+        if fact_tables_only:
+            return list(fact.values())
+        return [
+            *(fact[n] for n in ("referrals-by-month", "referrals-by-source", "pathway", "waits")),
+            *provider_tables(period),
+            *(
+                fact[n]
+                for n in ("outcome-change", *(f"outcome-equity-{k}" for k in DIMENSION_KEYS))
+            ),
+            *(fact[f"equity-{k}"] for k in DIMENSION_KEYS),
+            *unmet_need_tables(period),
+        ]
 
 
-def _dashboard_tables(period: Period) -> list[Table]:
+def _fact_tables(period: Period, fresh: Freshness) -> list[Table]:
+    """The tables computed from the facts, without the freshness note: stored snapshots when
+    there is one for these facts, else computed (and stored)."""
+    from . import snapshots
+
+    if fresh.as_of is not None:
+        stored = snapshots.load(period, fresh.as_of)
+        if stored is not None:
+            return stored
     facts = pathway_facts(period)
     tables = referral_tables(period)
     tables += pathway_tables(facts)
-    tables += provider_tables(period)
     tables += outcome_tables(outcome_moments(period))
     tables += equity_tables(facts)
-    tables += unmet_need_tables(period)
+    if fresh.as_of is not None:
+        snapshots.store(period, fresh.as_of, tables)
     return tables
 
 
@@ -1519,28 +1547,43 @@ def dashboard_table(period: Period, name: str) -> Table | None:
     """One table by name, computing only what it needs."""
     if name not in TABLE_NAMES:
         return None
+    fresh = freshness()
     with _report_queries():
-        return _dashboard_table(period, name)
+        return _dashboard_table(period, name, fresh)
 
 
-def _dashboard_table(period: Period, name: str) -> Table:
+def _dashboard_table(period: Period, name: str, fresh: Freshness) -> Table:
+    from . import snapshots
+
+    if fresh.as_of is not None and name not in (
+        "provider-replies", "attendance", "utilisation", "unmet-need", "waitlists"
+    ):  # fmt: skip
+        stored = snapshots.load(period, fresh.as_of)
+        if stored is not None:
+            return next(t for t in _from_facts(stored, fresh) if t.name == name)
     if name.startswith("referrals-"):
-        tables = referral_tables(period)
+        tables = _from_facts(referral_tables(period), fresh)
     elif name in ("pathway", "waits"):
-        tables = pathway_tables(pathway_facts(period))
+        tables = _from_facts(pathway_tables(pathway_facts(period)), fresh)
     elif name.startswith("equity-"):
-        tables = equity_tables(pathway_facts(period))
+        tables = _from_facts(equity_tables(pathway_facts(period)), fresh)
     elif name in ("provider-replies", "attendance", "utilisation"):
         tables = provider_tables(period)
     elif name.startswith("outcome-"):
-        tables = outcome_tables(outcome_moments(period))
+        tables = _from_facts(outcome_tables(outcome_moments(period)), fresh)
     else:
         tables = unmet_need_tables(period)
     return next(t for t in tables if t.name == name)
 
 
 def area_choices() -> list[str]:
-    """Postcode districts that have people referred (for the area filter)."""
+    """Postcode districts that have people referred (for the area filter): kept with the
+    facts when they exist, so the filter costs no scan of the referrals."""
+    from .models import FactsState
+
+    state = FactsState.objects.filter(pk=1, refreshed_at__isnull=False).first()
+    if state is not None:
+        return list(state.areas)
     return sorted(
         d
         for d in Referral.objects.exclude(person__postcode_district="")

@@ -1,0 +1,1569 @@
+"""The dashboard as it was computed before the facts tables (live, from the source tables on
+every request), kept verbatim so tests can check the facts give identical figures.
+
+Every function takes a `Period` (dates and area) and returns plain `Table` objects that the
+page, the API, CSV/XLSX and the PDF all render (`linkwell.reports.tables`). No person-level
+row ever leaves this module: queries group and count in the database, except that on SQLite
+(which has no percentile aggregate) the day counts for medians are fetched and ranked here.
+
+The number of queries is fixed (independent of the amount of data): see `dashboard_tables`.
+Definitions are in docs/reports.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linkwell.accounts.models import OrganisationKind
+from linkwell.casework.models import Contact, PlanGoal
+from linkwell.groups.models import (
+    ATTENDANCE,
+    HOLDS_PLACE,
+    Booking,
+    BookingStatus,
+    ServiceReferral,
+    Session,
+)
+from linkwell.outcomes.instruments import INSTRUMENTS
+from linkwell.outcomes.models import Measurement
+from linkwell.people.vocabulary import ETHNIC_GROUP_OF, Sex
+from linkwell.referrals.models import Referral, Source, Status
+from linkwell.referrals.vocabulary import NEED_LABELS
+from linkwell.reports.evaluation import t_ppf
+from linkwell.reports.tables import (
+    AMOUNT,
+    DAYS,
+    LABEL,
+    NUMBER,
+    PERCENT,
+    POINTS,
+    Chart,
+    Column,
+    Table,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Period and area
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date  # inclusive
+    area: str = ""  # a postcode district, or "" for every area
+
+    @property
+    def start_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
+
+    @property
+    def end_before(self) -> datetime.datetime:
+        following = self.end + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(following, datetime.time.min))
+
+    def as_query(self) -> dict:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "area": self.area}
+
+
+def default_period(today: datetime.date | None = None) -> Period:
+    today = today or timezone.localdate()
+    months = settings.LINKWELL_REPORT_MONTHS
+    year, month = today.year, today.month - months
+    while month < 1:
+        month += 12
+        year -= 1
+    day = min(today.day, 28)
+    return Period(datetime.date(year, month, day) + datetime.timedelta(days=1), today)
+
+
+def referral_base(period: Period) -> QuerySet[Referral]:
+    # No ordering: Meta.ordering would leak into aggregate queries without a GROUP BY.
+    qs = Referral.objects.filter(
+        created_at__gte=period.start_at, created_at__lt=period.end_before
+    ).order_by()
+    if period.area:
+        qs = qs.filter(person__postcode_district=period.area)
+    return qs
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL helpers
+# ---------------------------------------------------------------------------------------------
+
+
+class DaysBetween(Func):
+    """Days (fractional) from `start` to `end`; NULL when either is NULL."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):  # pragma: no cover - per backend below
+        raise NotImplementedError
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql_template(compiler, connection, "(julianday(%(e1)s) - julianday(%(e0)s))")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql_template(
+            compiler, connection, "(EXTRACT(EPOCH FROM (%(e1)s - %(e0)s)) / 86400.0)"
+        )
+
+    def as_sql_template(self, compiler, connection, template):
+        parts, params = [], []
+        for expression in self.source_expressions:
+            sql, p = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(p)
+        return template % {"e0": parts[0], "e1": parts[1]}, params
+
+
+class Percentile(Aggregate):
+    """PostgreSQL percentile_cont (linear interpolation between ranks)."""
+
+    function = "percentile_cont"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        self.fraction = float(fraction)
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"percentile_cont({self.fraction}) WITHIN GROUP (ORDER BY {sql})", params
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """Same definition as percentile_cont: position fraction × (n − 1), interpolated."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+# ---------------------------------------------------------------------------------------------
+# Equity dimensions
+# ---------------------------------------------------------------------------------------------
+
+UNKNOWN = "unknown"
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    title: str
+    groups: tuple[tuple[str, str], ...]  # (code, label) in display order, UNKNOWN last
+
+    def label(self, code: str) -> str:
+        return str(dict(self.groups).get(code, code))
+
+
+AGE_BANDS = ((0, 18), (18, 25), (25, 35), (35, 50), (50, 65), (65, 75), (75, None))
+
+DIMENSIONS = (
+    Dimension(
+        "imd",
+        _("Deprivation (IMD quintile)"),
+        (
+            ("1", _("1 (most deprived)")),
+            ("2", "2"),
+            ("3", "3"),
+            ("4", "4"),
+            ("5", _("5 (least deprived)")),
+            (UNKNOWN, _("Not known")),
+        ),
+    ),
+    Dimension(
+        "ethnic",
+        _("Ethnic group"),
+        (
+            ("asian", _("Asian or Asian British")),
+            ("black", _("Black, Black British, Caribbean or African")),
+            ("mixed", _("Mixed or multiple ethnic groups")),
+            ("white", _("White")),
+            ("other", _("Other ethnic group")),
+            ("not_stated", _("Prefer not to say")),
+            (UNKNOWN, _("Not recorded")),
+        ),
+    ),
+    Dimension(
+        "language",
+        _("Main language"),
+        (
+            ("english", _("English")),
+            ("not_english", _("Not English, no interpreter")),
+            ("interpreter", _("Needs an interpreter")),
+        ),
+    ),
+    Dimension(
+        "age",
+        _("Age band"),
+        (
+            *(
+                (
+                    f"{low}-{high - 1}" if high else f"{low}+",
+                    f"{low} to {high - 1}" if high else f"{low} and over",
+                )
+                for low, high in AGE_BANDS
+            ),
+            (UNKNOWN, _("Not known")),
+        ),
+    ),
+    Dimension(
+        "sex",
+        _("Sex"),
+        (
+            ("female", _("Female")),
+            ("male", _("Male")),
+            ("not_said", _("Prefer not to say")),
+            (UNKNOWN, _("Not recorded")),
+        ),
+    ),
+)
+DIMENSION_KEYS = tuple(d.key for d in DIMENSIONS)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def dimension_expressions(period: Period, prefix: str = "person__") -> dict:
+    """SQL CASE expressions giving each person's group, keyed dim_<key>.
+
+    Age is the age on the last day of the period (docs/reports.md).
+    """
+    p = prefix
+    imd = Case(
+        *(
+            When(**{f"{p}imd_decile__in": [q * 2 - 1, q * 2]}, then=Value(str(q)))
+            for q in range(1, 6)
+        ),
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+    by_group: dict[str, list[str]] = defaultdict(list)
+    for code, group in ETHNIC_GROUP_OF.items():
+        by_group[group].append(code)
+    ethnic = Case(
+        *(When(**{f"{p}ethnicity__in": codes}, then=Value(g)) for g, codes in by_group.items()),
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+    language = Case(
+        When(**{f"{p}interpreter_needed": True}, then=Value("interpreter")),
+        When(**{f"{p}language": "en"}, then=Value("english")),
+        default=Value("not_english"),
+        output_field=CharField(),
+    )
+    age_whens = [When(**{f"{p}date_of_birth__isnull": True}, then=Value(UNKNOWN))]
+    for low, high in AGE_BANDS:
+        code = f"{low}-{high - 1}" if high else f"{low}+"
+        if high is None:
+            age_whens.append(When(**{f"{p}date_of_birth__isnull": False}, then=Value(code)))
+        else:
+            # Born after this date: younger than `high` on the period's last day.
+            age_whens.append(
+                When(
+                    **{f"{p}date_of_birth__gt": _years_before(period.end, high)},
+                    then=Value(code),
+                )
+            )
+    age = Case(*age_whens, default=Value(UNKNOWN), output_field=CharField())
+    sex = Case(
+        *(When(**{f"{p}sex": code}, then=Value(code)) for code in Sex.values),
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+    return {"dim_imd": imd, "dim_ethnic": ethnic, "dim_language": language, "dim_age": age,
+            "dim_sex": sex}  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# Referral facts: the pathway and the waits
+# ---------------------------------------------------------------------------------------------
+
+FUNNEL = (
+    ("referred", _("Referred")),
+    ("contacted", _("Contacted (first successful contact)")),
+    ("planned", _("Plan agreed (first goal recorded)")),
+    ("connected", _("Connected to an activity")),
+    ("attended", _("Attended an activity at least once")),
+    ("goals_met", _("Discharged with goals met")),
+)
+CONNECTED_STATUSES = [Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED]
+ATTENDED_STATUSES = [BookingStatus.ATTENDED, BookingStatus.LATE]
+
+
+def _facts(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    first_contact = (
+        Contact.objects.filter(case__referral=OuterRef("pk"), successful=True)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    first_goal = (
+        PlanGoal.objects.filter(case__referral=OuterRef("pk"))
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    connected = Q(status__in=CONNECTED_STATUSES)
+    if _has_field(ServiceReferral, "kind"):
+        connected |= Q(kind="signposted")
+    return qs.annotate(
+        first_contact_at=Subquery(first_contact),
+        first_goal_at=Subquery(first_goal),
+        is_connected=Exists(
+            ServiceReferral.objects.filter(connected, case__referral=OuterRef("pk"))
+        ),
+        is_attended=Exists(
+            Booking.objects.filter(
+                service_referral__case__referral=OuterRef("pk"), status__in=ATTENDED_STATUSES
+            )
+        ),
+        is_goals_met=Case(
+            When(case__discharge_reason__code="goals_met", then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+@dataclass
+class GroupFacts:
+    referred: int = 0
+    contacted: int = 0
+    planned: int = 0
+    connected: int = 0
+    attended: int = 0
+    goals_met: int = 0
+    contact_n: int = 0
+    contact_median: float | None = None
+    contact_p90: float | None = None
+    plan_n: int = 0
+    plan_median: float | None = None
+    plan_p90: float | None = None
+
+
+def _rows_over(
+    inner: QuerySet, select: list[str], group: list[str] | None = None, grouping_sets: str = ""
+) -> list[dict]:
+    """Aggregate over `inner` (a values() queryset) in one query: SELECT group, select FROM
+    (inner) GROUP BY group. Each per-row expression of `inner` (correlated subqueries) is
+    computed once per row, not once per aggregate that uses it."""
+    sql, params = inner.query.sql_with_params()
+    group = group or []
+    columns = ", ".join([*group, *select])
+    query = f"SELECT {columns} FROM ({sql}) t"  # noqa: S608 - our own column names only
+    if grouping_sets:
+        query += f" GROUP BY GROUPING SETS {grouping_sets}"
+    elif group:
+        query += " GROUP BY " + ", ".join(group)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _count_if(condition: str, name: str) -> str:
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}"
+
+
+def pathway_facts(period: Period) -> dict[str, dict[str, GroupFacts]]:
+    """dimension key (and ALL) -> group code -> counts and waits. Two queries."""
+    dims = dimension_expressions(period)
+    inner = (
+        _facts(referral_base(period))
+        .annotate(**dims)
+        .annotate(
+            contact_days=DaysBetween(F("created_at"), F("first_contact_at")),
+            plan_days=DaysBetween(F("created_at"), F("first_goal_at")),
+        )
+        .values(*dims, "contact_days", "plan_days", "is_connected", "is_attended", "is_goals_met")
+    )
+    dim_columns = list(dims)
+    counted = _rows_over(
+        inner,
+        [
+            "COUNT(*) AS referred",
+            _count_if("contact_days IS NOT NULL", "contacted"),
+            _count_if("plan_days IS NOT NULL", "planned"),
+            _count_if("is_connected", "connected"),
+            _count_if("is_attended", "attended"),
+            _count_if("is_goals_met", "goals_met"),
+        ],
+        dim_columns,
+    )
+    result: dict[str, dict[str, GroupFacts]] = {ALL: {}}
+    for d in DIMENSION_KEYS:
+        result[d] = {}
+    for row in counted:
+        targets = [result[ALL].setdefault(ALL, GroupFacts())]
+        for d in DIMENSION_KEYS:
+            targets.append(result[d].setdefault(row[f"dim_{d}"], GroupFacts()))
+        for facts in targets:
+            for key, _label in FUNNEL:
+                setattr(facts, key, getattr(facts, key) + int(row[key] or 0))
+    result[ALL].setdefault(ALL, GroupFacts())
+    if _postgres():
+        sets = "((), " + ", ".join(f"({c})" for c in dim_columns) + ")"
+        rows = _rows_over(
+            inner,
+            [
+                *(f"GROUPING({c}) AS g_{c}" for c in dim_columns),
+                "COUNT(contact_days) AS cn",
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY contact_days) AS c50",
+                "percentile_cont(0.9) WITHIN GROUP (ORDER BY contact_days) AS c90",
+                "COUNT(plan_days) AS pn",
+                "percentile_cont(0.5) WITHIN GROUP (ORDER BY plan_days) AS p50",
+                "percentile_cont(0.9) WITHIN GROUP (ORDER BY plan_days) AS p90",
+            ],
+            dim_columns,
+            grouping_sets=sets,
+        )
+        for row in rows:
+            grouped = [d for d in DIMENSION_KEYS if row[f"g_dim_{d}"] == 0]
+            d, g = (grouped[0], row[f"dim_{grouped[0]}"]) if grouped else (ALL, ALL)
+            facts = result[d].setdefault(g, GroupFacts())
+            facts.contact_n, facts.contact_median, facts.contact_p90 = (
+                row["cn"], row["c50"], row["c90"],
+            )  # fmt: skip
+            facts.plan_n, facts.plan_median, facts.plan_p90 = row["pn"], row["p50"], row["p90"]
+    else:
+        values: dict = defaultdict(lambda: ([], []))
+        rows = _rows_over(
+            inner,
+            [*dim_columns, "contact_days", "plan_days"],
+        )
+        for row in rows:
+            if row["contact_days"] is None and row["plan_days"] is None:
+                continue
+            keys = [(ALL, ALL)] + [(d, row[f"dim_{d}"]) for d in DIMENSION_KEYS]
+            for key in keys:
+                if row["contact_days"] is not None:
+                    values[key][0].append(row["contact_days"])
+                if row["plan_days"] is not None:
+                    values[key][1].append(row["plan_days"])
+        for (d, g), (contact, plan) in values.items():
+            facts = result[d].setdefault(g, GroupFacts())
+            facts.contact_n, facts.plan_n = len(contact), len(plan)
+            facts.contact_median = percentile(contact, 0.5)
+            facts.contact_p90 = percentile(contact, 0.9)
+            facts.plan_median, facts.plan_p90 = percentile(plan, 0.5), percentile(plan, 0.9)
+    return result
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+def _minus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables: referrals
+# ---------------------------------------------------------------------------------------------
+
+SOURCE_KINDS = (
+    ("gp", _("GP practice")),
+    ("pharmacy", _("Pharmacy")),
+    ("hospital", _("Hospital")),
+    ("police", _("Police")),
+    ("fire", _("Fire and rescue")),
+    ("jobcentre", _("Jobcentre")),
+    ("housing", _("Housing")),
+    ("vcse", _("Voluntary or community")),
+    ("self", _("Self-referral")),
+    ("other", _("Other")),
+)
+
+
+def _source_kind():
+    org = "referrer_organisation__kind"
+    return Case(
+        When(source=Source.SELF, then=Value("self")),
+        When(**{f"{org}__in": [OrganisationKind.GP_PRACTICE, OrganisationKind.PCN]}, then=Value("gp")),
+        *(
+            When(**{org: kind}, then=Value(code))
+            for code, kind in (
+                ("pharmacy", OrganisationKind.PHARMACY),
+                ("hospital", OrganisationKind.HOSPITAL),
+                ("police", OrganisationKind.POLICE),
+                ("fire", OrganisationKind.FIRE),
+                ("jobcentre", OrganisationKind.JOBCENTRE),
+                ("housing", OrganisationKind.HOUSING),
+                ("vcse", OrganisationKind.VCSE),
+            )
+        ),
+        default=Value("other"),
+        output_field=CharField(),
+    )  # fmt: skip
+
+
+def _months(period: Period) -> list[datetime.date]:
+    months, day = [], period.start.replace(day=1)
+    while day <= period.end:
+        months.append(day)
+        day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def referral_tables(period: Period) -> list[Table]:
+    rows = (
+        referral_base(period)
+        .annotate(month=TruncMonth("created_at"), kind=_source_kind())
+        .values("month", "kind")
+        .annotate(n=Count("id"))
+    )
+    counts: dict = defaultdict(int)
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
+        counts[(month.replace(day=1), row["kind"])] += row["n"]
+    kinds = [k for k, _label in SOURCE_KINDS]
+    columns = [Column("month", _("Month"), LABEL)]
+    columns += [Column(k, label) for k, label in SOURCE_KINDS]
+    columns.append(Column("total", _("All referrals")))
+    by_month = Table(
+        "referrals-by-month",
+        _("Referrals by month and by who referred"),
+        columns,
+        section=_("Referrals"),
+        row_total="total",
+        row_parts=tuple(kinds),
+        chart=Chart("line", "month", "total", _("Referrals by month")),
+        notes=[_("Counted by the date the referral was made.")],
+    )
+    from django.utils.formats import date_format
+
+    total_row = {"month": _("All months"), "total": 0}
+    for month in _months(period):
+        row = {"month": date_format(month, "YEAR_MONTH_FORMAT")}
+        for k in kinds:
+            row[k] = counts.get((month, k), 0)
+            total_row[k] = total_row.get(k, 0) + row[k]
+        row["total"] = sum(row[k] for k in kinds)
+        total_row["total"] += row["total"]
+        by_month.rows.append(row)
+    if total_row["total"]:
+        by_month.rows.append(total_row)
+        by_month.blocks = [(list(range(len(by_month.rows) - 1)), len(by_month.rows) - 1)]
+    else:
+        by_month.rows = []
+        by_month.empty_message = _("No referrals in this period.")
+    by_source = Table(
+        "referrals-by-source",
+        _("Referrals by who referred"),
+        [
+            Column("source", _("Referred by"), LABEL),
+            Column("n", _("Referrals")),
+            Column("share", _("Share of referrals"), PERCENT, source=("n",)),
+        ],
+        section=_("Referrals"),
+        chart=Chart("bar", "source", "n", _("Referrals by who referred")),
+    )
+    total = total_row["total"]
+    if total:
+        for k, label in SOURCE_KINDS:
+            n = total_row.get(k, 0)
+            by_source.rows.append({"source": label, "n": n, "share": _rate(n, total)})
+        by_source.rows.append({"source": _("All"), "n": total, "share": 100.0})
+        by_source.blocks = [(list(range(len(SOURCE_KINDS))), len(SOURCE_KINDS))]
+    else:
+        by_source.empty_message = _("No referrals in this period.")
+    return [by_month, by_source]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables: pathway, waits, equity
+# ---------------------------------------------------------------------------------------------
+
+
+def pathway_tables(facts: dict[str, dict[str, GroupFacts]]) -> list[Table]:
+    overall = facts[ALL][ALL]
+    funnel = Table(
+        "pathway",
+        _("The pathway: how many reach each step"),
+        [
+            Column("step", _("Step"), LABEL),
+            Column("n", _("People (referrals)")),
+            Column("share", _("Share of those referred"), PERCENT, source=("n",)),
+        ],
+        section=_("Pathway and waits"),
+        chart=Chart("funnel", "step", "n", _("Pathway funnel")),
+        notes=[
+            _(
+                "Each step counts referrals made in the period that have reached it so far; "
+                "later steps include only referrals that also reached the earlier ones in most "
+                "cases, but are counted independently."
+            )
+        ],
+        blocks=[],  # steps are nested, not parts of a total: primary suppression only
+    )
+    if overall.referred:
+        for key, label in FUNNEL:
+            n = getattr(overall, key)
+            funnel.rows.append({"step": label, "n": n, "share": _rate(n, overall.referred)})
+        funnel.blocks = [([i], None) for i in range(len(funnel.rows))]
+    else:
+        funnel.empty_message = _("No referrals in this period.")
+    waits = Table(
+        "waits",
+        _("Waiting times from referral"),
+        [
+            Column("wait", _("From referral to"), LABEL),
+            Column("n", _("People")),
+            Column("median", _("Median (days)"), DAYS, source=("n",)),
+            Column("p90", _("90th percentile (days)"), DAYS, source=("n",)),
+        ],
+        section=_("Pathway and waits"),
+        chart=Chart("bar", "wait", "median", _("Median wait in days")),
+        notes=[
+            _(
+                "Only people who reached the step count towards its waiting time; people still "
+                "waiting are not included."
+            )
+        ],
+    )
+    if overall.contact_n or overall.plan_n:
+        waits.rows = [
+            {
+                "wait": _("First successful contact"),
+                "n": overall.contact_n,
+                "median": overall.contact_median,
+                "p90": overall.contact_p90,
+            },
+            {
+                "wait": _("Plan agreed"),
+                "n": overall.plan_n,
+                "median": overall.plan_median,
+                "p90": overall.plan_p90,
+            },
+        ]
+        waits.blocks = [([0], None), ([1], None)]
+    else:
+        waits.empty_message = _("Nobody referred in this period has been contacted yet.")
+    return [funnel, waits]
+
+
+def equity_tables(facts: dict[str, dict[str, GroupFacts]]) -> list[Table]:
+    overall = facts[ALL][ALL]
+    tables = []
+    for dim in DIMENSIONS:
+        table = Table(
+            f"equity-{dim.key}",
+            _("Who is referred and who benefits, by %(dimension)s") % {"dimension": dim.title},
+            [
+                Column("group", dim.title, LABEL),
+                Column("referred", _("Referred")),
+                Column("contacted", _("Contacted")),
+                Column("contacted_pct", _("% contacted"), PERCENT, source=("contacted", "referred")),
+                Column("contacted_diff", _("Difference from all (points)"), POINTS,
+                       source=("contacted", "referred")),
+                Column("attended", _("Attended an activity")),
+                Column("attended_pct", _("% attended"), PERCENT, source=("attended", "referred")),
+                Column("attended_diff", _("Difference from all (points)"), POINTS,
+                       source=("attended", "referred")),
+                Column("goals_met", _("Goals met")),
+                Column("goals_pct", _("% goals met"), PERCENT, source=("goals_met", "referred")),
+                Column("wait_n", _("People contacted (for the wait)")),
+                Column("wait_median", _("Median days to contact"), DAYS, source=("wait_n",)),
+                Column("wait_diff", _("Difference from all (days)"), NUMBER, source=("wait_n",)),
+            ],
+            section=_("Equity"),
+            chart=Chart("bar", "group", "attended_pct", _("% who attended an activity")),
+        )  # fmt: skip
+        if not overall.referred:
+            table.empty_message = _("No referrals in this period.")
+            tables.append(table)
+            continue
+        all_contacted = _rate(overall.contacted, overall.referred)
+        all_attended = _rate(overall.attended, overall.referred)
+        groups = facts[dim.key]
+        for code, label in dim.groups:
+            g = groups.get(code)
+            if g is None:
+                if code == UNKNOWN:
+                    continue
+                g = GroupFacts()
+            contacted_pct = _rate(g.contacted, g.referred)
+            attended_pct = _rate(g.attended, g.referred)
+            table.rows.append(
+                {
+                    "group": label,
+                    "referred": g.referred,
+                    "contacted": g.contacted,
+                    "contacted_pct": contacted_pct,
+                    "contacted_diff": _minus(contacted_pct, all_contacted),
+                    "attended": g.attended,
+                    "attended_pct": attended_pct,
+                    "attended_diff": _minus(attended_pct, all_attended),
+                    "goals_met": g.goals_met,
+                    "goals_pct": _rate(g.goals_met, g.referred),
+                    "wait_n": g.contact_n,
+                    "wait_median": g.contact_median,
+                    "wait_diff": _minus(g.contact_median, overall.contact_median),
+                }
+            )
+        table.rows.append(
+            {
+                "group": _("All"),
+                "referred": overall.referred,
+                "contacted": overall.contacted,
+                "contacted_pct": all_contacted,
+                "contacted_diff": None,
+                "attended": overall.attended,
+                "attended_pct": all_attended,
+                "attended_diff": None,
+                "goals_met": overall.goals_met,
+                "goals_pct": _rate(overall.goals_met, overall.referred),
+                "wait_n": overall.contact_n,
+                "wait_median": overall.contact_median,
+                "wait_diff": None,
+            }
+        )
+        table.blocks = [(list(range(len(table.rows) - 1)), len(table.rows) - 1)]
+        table.notes = [
+            _(
+                "Differences are the group's figure minus the figure for everyone referred "
+                "in the period (percentage points, or days for the median wait)."
+            )
+        ]
+        if dim.key == "age":
+            table.notes.append(_("Age is on the last day of the period."))
+        tables.append(table)
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcome change
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Moments:
+    n: int = 0
+    s1: float = 0.0
+    s2: float = 0.0
+    improved: int = 0
+
+    def add(self, other: Moments) -> None:
+        self.n += other.n
+        self.s1 += other.s1
+        self.s2 += other.s2
+        self.improved += other.improved
+
+    def minus(self, other: Moments) -> Moments:
+        return Moments(
+            self.n - other.n, self.s1 - other.s1, self.s2 - other.s2, self.improved - other.improved
+        )
+
+    @property
+    def mean(self) -> float | None:
+        return self.s1 / self.n if self.n else None
+
+    @property
+    def variance(self) -> float | None:
+        if self.n < 2:
+            return None
+        return max((self.s2 - self.s1 * self.s1 / self.n) / (self.n - 1), 0.0)
+
+    def ci(self, confidence: float = 0.95) -> tuple[float | None, float | None]:
+        """t-based CI for the mean change: the same as evaluation.paired_change."""
+        if self.n < 2:
+            return None, None
+        se = math.sqrt(self.variance / self.n)
+        t = t_ppf(1 - (1 - confidence) / 2, self.n - 1)
+        return self.mean - t * se, self.mean + t * se
+
+
+def welch_difference(a: Moments, b: Moments, confidence: float = 0.95):
+    """Mean of a minus mean of b with a Welch CI; (None, None, None) without enough data."""
+    if a.n < 2 or b.n < 2:
+        return None, None, None
+    va, vb = a.variance / a.n, b.variance / b.n
+    diff = a.mean - b.mean
+    se2 = va + vb
+    if se2 == 0:
+        return diff, diff, diff
+    df = se2 * se2 / ((va * va) / (a.n - 1) + (vb * vb) / (b.n - 1))
+    half = t_ppf(1 - (1 - confidence) / 2, df) * math.sqrt(se2)
+    return diff, diff - half, diff + half
+
+
+@dataclass(frozen=True)
+class Measure:
+    instrument: str
+    key: str
+    label: str
+    higher_is_better: bool
+    threshold: float | None
+
+
+def _measures(instruments: Iterable[str]) -> list[Measure]:
+    out = []
+    for code in instruments:
+        instrument = INSTRUMENTS.get(code)
+        if instrument is None:
+            continue
+        for tracked in instrument.tracked:
+            threshold = tracked.meaningful_change
+            out.append(
+                Measure(
+                    code,
+                    tracked.key,
+                    _(tracked.label),
+                    tracked.higher_is_better,
+                    float(threshold) if threshold is not None else None,
+                )
+            )
+    return out
+
+
+def outcome_moments(period: Period) -> dict[Measure, dict[tuple, Moments]]:
+    """measure -> (imd, ethnic, language, age, sex) -> sufficient statistics of the change.
+
+    Baseline: the first measurement at the ``baseline`` timepoint; follow-up: the latest
+    measurement of the same measure at any other timepoint. One query per measure instrument
+    in use, plus one to find them.
+    """
+    base = referral_base(period)
+    present = sorted(
+        set(
+            Measurement.objects.filter(referral__in=base.values("pk"))
+            .order_by()
+            .values_list("instrument", flat=True)
+            .distinct()
+        )
+    )
+    dims = dimension_expressions(period)
+    result: dict[Measure, dict[tuple, Moments]] = {}
+    for code in present:
+        measures = _measures([code])
+        if not measures:
+            continue
+        annotations = {}
+        select = []
+        for i, m in enumerate(measures):
+            value = Cast(KT(f"scores__{m.key}"), FloatField())
+            baseline = (
+                Measurement.objects.filter(
+                    referral=OuterRef("pk"), instrument=code, timepoint="baseline"
+                )
+                .order_by("completed_at", "id")
+                .annotate(v=value)
+                .values("v")[:1]
+            )
+            follow = (
+                Measurement.objects.filter(referral=OuterRef("pk"), instrument=code)
+                .exclude(timepoint="baseline")
+                .order_by("-completed_at", "-id")
+                .annotate(v=value)
+                .values("v")[:1]
+            )
+            annotations[f"b{i}"] = Subquery(baseline, output_field=FloatField())
+            annotations[f"f{i}"] = Subquery(follow, output_field=FloatField())
+            paired = f"b{i} IS NOT NULL AND f{i} IS NOT NULL"
+            change = f"(f{i} - b{i})"
+            select += [
+                _count_if(paired, f"n{i}"),
+                f"SUM(CASE WHEN {paired} THEN {change} END) AS s{i}",
+                f"SUM(CASE WHEN {paired} THEN {change} * {change} END) AS q{i}",
+            ]
+            if m.threshold is not None:
+                # The threshold is a published constant from the instrument, never user input.
+                if m.higher_is_better:
+                    better = f"{change} >= {float(m.threshold)!r}"
+                else:
+                    better = f"{change} <= {-float(m.threshold)!r}"
+                select.append(_count_if(f"{paired} AND {better}", f"i{i}"))
+        if _postgres():
+            rows = _pg_outcome_rows(base, dims, code, measures, select)
+        else:
+            inner = (
+                base.filter(
+                    Exists(Measurement.objects.filter(referral=OuterRef("pk"), instrument=code))
+                )
+                .annotate(**dims)
+                .annotate(**annotations)
+                .values(*dims, *annotations)
+            )
+            rows = _rows_over(inner, select, list(dims))
+        for row in rows:
+            key = tuple(row[f"dim_{d}"] for d in DIMENSION_KEYS)
+            for i, m in enumerate(measures):
+                if not row[f"n{i}"]:
+                    continue
+                cell = result.setdefault(m, {}).setdefault(key, Moments())
+                cell.add(
+                    Moments(
+                        int(row[f"n{i}"]),
+                        float(row[f"s{i}"] or 0),
+                        float(row[f"q{i}"] or 0),
+                        int(row.get(f"i{i}") or 0),
+                    )
+                )
+    return result
+
+
+def _pg_outcome_rows(base, dims, code: str, measures, select: list[str]) -> list[dict]:
+    """PostgreSQL: pair baseline and follow-up in one pass over the measurements (grouped by
+    referral, first/last value by array_agg ... ORDER BY), then join the people's groups."""
+    people_sql, people_params = base.annotate(**dims).values("id", *dims).query.sql_with_params()
+    pairs = []
+    for i, m in enumerate(measures):
+        # Score keys are the instruments' own constants (letters, digits, underscores).
+        if not m.key.replace("_", "").isalnum():
+            raise ValueError(f"unexpected score key {m.key!r}")
+        value = f"(CASE WHEN jsonb_typeof(scores->'{m.key}') = 'number' THEN (scores->>'{m.key}')::float END)"
+        pairs.append(
+            f"(array_agg({value} ORDER BY completed_at, id) "
+            f"FILTER (WHERE timepoint = 'baseline'))[1] AS b{i}"
+        )
+        pairs.append(
+            f"(array_agg({value} ORDER BY completed_at DESC, id DESC) "
+            f"FILTER (WHERE timepoint <> 'baseline'))[1] AS f{i}"
+        )
+    group = list(dims)
+    query = (
+        f"SELECT {', '.join([*group, *select])} FROM ("  # noqa: S608 - constants only
+        f"SELECT p.*, x.* FROM ({people_sql}) p JOIN ("
+        f"SELECT referral_id, {', '.join(pairs)} FROM {Measurement._meta.db_table} "
+        f"WHERE instrument = %s GROUP BY referral_id"
+        f") x ON x.referral_id = p.id) t GROUP BY {', '.join(group)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*people_params, code])
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _collapse(cells: dict[tuple, Moments], dim_index: int | None) -> dict[str, Moments]:
+    out: dict[str, Moments] = defaultdict(Moments)
+    for key, moments in cells.items():
+        out[ALL if dim_index is None else key[dim_index]].add(moments)
+    return out
+
+
+def outcome_tables(moments: dict[Measure, dict[tuple, Moments]]) -> list[Table]:
+    measures = sorted(moments, key=lambda m: (list(INSTRUMENTS).index(m.instrument), m.key))
+    overall = Table(
+        "outcome-change",
+        _("Change from baseline to follow-up"),
+        [
+            Column("measure", _("Measure"), LABEL),
+            Column("n", _("People with both")),
+            Column("mean_change", _("Mean change"), NUMBER, source=("n",), decimals=2),
+            Column("ci_low", _("95% CI low"), NUMBER, source=("n",), decimals=2),
+            Column("ci_high", _("95% CI high"), NUMBER, source=("n",), decimals=2),
+            Column("improved", _("Meaningful improvement")),
+            Column("improved_pct", _("% meaningful improvement"), PERCENT,
+                   source=("improved", "n")),
+        ],
+        section=_("Outcomes"),
+        chart=Chart("bar", "measure", "mean_change", _("Mean change from baseline")),
+        notes=[
+            _(
+                "Baseline is the first measure at the baseline timepoint; follow-up the latest "
+                "later one. Positive changes are increases in the score: for loneliness and "
+                "anxiety a decrease is an improvement."
+            ),
+            _(
+                "Meaningful improvement uses the published threshold where one exists "
+                "(SWEMWBS: 2.87 metric points); other measures have none, shown as –."
+            ),
+        ],
+    )  # fmt: skip
+    for m in measures:
+        total = _collapse(moments[m], None)[ALL]
+        low, high = total.ci()
+        overall.rows.append(
+            {
+                "measure": f"{INSTRUMENTS[m.instrument].name}: {m.label}"
+                if len(INSTRUMENTS[m.instrument].tracked) > 1
+                else m.label,
+                "n": total.n,
+                "mean_change": total.mean,
+                "ci_low": low,
+                "ci_high": high,
+                "improved": total.improved if m.threshold is not None else None,
+                "improved_pct": _rate(total.improved, total.n) if m.threshold is not None else None,
+            }
+        )
+    overall.blocks = [([i], None) for i in range(len(overall.rows))]
+    if not overall.rows:
+        overall.empty_message = _(
+            "Nobody referred in this period has both a baseline and a follow-up measure yet."
+        )
+    tables = [overall]
+    for index, dim in enumerate(DIMENSIONS):
+        table = Table(
+            f"outcome-equity-{dim.key}",
+            _("Change from baseline by %(dimension)s") % {"dimension": dim.title},
+            [
+                Column("measure", _("Measure"), LABEL),
+                Column("group", dim.title, LABEL),
+                Column("n", _("People with both")),
+                Column("mean_change", _("Mean change"), NUMBER, source=("n",), decimals=2),
+                Column("ci_low", _("95% CI low"), NUMBER, source=("n",), decimals=2),
+                Column("ci_high", _("95% CI high"), NUMBER, source=("n",), decimals=2),
+                Column("diff", _("Difference from everyone else"), NUMBER, source=("n",),
+                       decimals=2),
+                Column("diff_low", _("Difference: 95% CI low"), NUMBER, source=("n",),
+                       decimals=2),
+                Column("diff_high", _("Difference: 95% CI high"), NUMBER, source=("n",),
+                       decimals=2),
+            ],
+            section=_("Outcomes"),
+            notes=[
+                _(
+                    "The difference compares the group's mean change with everyone else's "
+                    "(Welch's 95% confidence interval); an interval that excludes 0 suggests "
+                    "a real difference."
+                )
+            ],
+        )  # fmt: skip
+        blocks = []
+        for m in measures:
+            groups = _collapse(moments[m], index)
+            total = _collapse(moments[m], None)[ALL]
+            members = []
+            for code, label in dim.groups:
+                g = groups.get(code)
+                if g is None:
+                    continue
+                low, high = g.ci()
+                diff, dlow, dhigh = welch_difference(g, total.minus(g))
+                members.append(len(table.rows))
+                table.rows.append(
+                    {
+                        "measure": m.label,
+                        "group": label,
+                        "n": g.n,
+                        "mean_change": g.mean,
+                        "ci_low": low,
+                        "ci_high": high,
+                        "diff": diff,
+                        "diff_low": dlow,
+                        "diff_high": dhigh,
+                    }
+                )
+            low, high = total.ci()
+            table.rows.append(
+                {
+                    "measure": m.label,
+                    "group": _("All"),
+                    "n": total.n,
+                    "mean_change": total.mean,
+                    "ci_low": low,
+                    "ci_high": high,
+                }
+            )
+            blocks.append((members, len(table.rows) - 1))
+        table.blocks = blocks
+        if not table.rows:
+            table.empty_message = overall.empty_message
+        tables.append(table)
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------
+# Providers: replies, attendance, utilisation
+# ---------------------------------------------------------------------------------------------
+
+
+def _onward(period: Period, service_ids=None) -> QuerySet[ServiceReferral]:
+    qs = ServiceReferral.objects.filter(
+        created_at__gte=period.start_at, created_at__lt=period.end_before
+    ).order_by()
+    if service_ids is not None:
+        qs = qs.filter(service_id__in=service_ids)
+    if _has_field(ServiceReferral, "kind"):
+        qs = qs.filter(kind="referral")
+    if period.area:
+        qs = qs.filter(case__person__postcode_district=period.area)
+    return qs
+
+
+def _service_rows(table: Table, rows: list[dict], total: dict) -> None:
+    table.rows = sorted(rows, key=lambda r: str(r["service"]).lower())
+    if table.rows:
+        table.rows.append(total)
+        table.blocks = [(list(range(len(table.rows) - 1)), len(table.rows) - 1)]
+
+
+def provider_tables(period: Period, *, service_ids=None) -> list[Table]:
+    """Replies, attendance and utilisation by service (only `service_ids` when given)."""
+    onward = _onward(period, service_ids)
+    has_reason = _has_field(ServiceReferral, "decline_reason")
+    has_first = _has_field(ServiceReferral, "first_response")
+    accepted = (
+        Q(first_response=Status.ACCEPTED)
+        if has_first
+        else Q(status__in=CONNECTED_STATUSES, responded_at__isnull=False)
+    )
+    reply_rows = onward.values("service_id", "service__name").annotate(
+        sent=Count("id"),
+        replied=Count("id", filter=Q(responded_at__isnull=False)),
+        accepted=Count("id", filter=accepted),
+        capacity=Count("id", filter=Q(decline_reason="capacity"))
+        if has_reason
+        else Value(0, output_field=IntegerField()),
+    )
+    reply_days = onward.filter(responded_at__isnull=False).annotate(
+        days=DaysBetween(F("created_at"), F("responded_at"))
+    )
+    medians: dict = {}
+    if _postgres():
+        for row in reply_days.values("service_id").annotate(m=Percentile(F("days"), 0.5)):
+            medians[row["service_id"]] = row["m"]
+        medians[ALL] = reply_days.aggregate(m=Percentile(F("days"), 0.5))["m"]
+    else:
+        values = defaultdict(list)
+        for service_id, days in reply_days.values_list("service_id", "days"):
+            values[service_id].append(days)
+            values[ALL].append(days)
+        medians = {k: percentile(v, 0.5) for k, v in values.items()}
+    replies = Table(
+        "provider-replies",
+        _("Provider replies to onward referrals"),
+        [
+            Column("service", _("Service"), LABEL),
+            Column("sent", _("Referrals sent")),
+            Column("replied", _("Replied")),
+            Column("median_reply", _("Median days to reply"), DAYS, source=("replied",)),
+            Column("accepted", _("Accepted")),
+            Column("acceptance", _("% accepted of replies"), PERCENT,
+                   source=("accepted", "replied")),
+            Column("capacity", _("Declined: no space")),
+        ],
+        section=_("Providers"),
+        chart=Chart("bar", "service", "acceptance", _("% of replies accepted")),
+        empty_message=_("No onward referrals in this period."),
+    )  # fmt: skip
+    rows, total = [], {"service": _("All services"), "sent": 0, "replied": 0, "accepted": 0,
+                       "capacity": 0}  # fmt: skip
+    for row in reply_rows:
+        item = {
+            "service": row["service__name"],
+            "sent": row["sent"],
+            "replied": row["replied"],
+            "median_reply": medians.get(row["service_id"]),
+            "accepted": row["accepted"],
+            "acceptance": _rate(row["accepted"], row["replied"]),
+            "capacity": row["capacity"],
+        }
+        for k in ("sent", "replied", "accepted", "capacity"):
+            total[k] += item[k]
+        rows.append(item)
+    total["median_reply"] = medians.get(ALL)
+    total["acceptance"] = _rate(total["accepted"], total["replied"])
+    _service_rows(replies, rows, total)
+
+    bookings = Booking.objects.filter(
+        session__starts_at__gte=period.start_at,
+        session__starts_at__lt=period.end_before,
+        session__cancelled=False,
+        service_referral__isnull=False,
+    ).order_by()
+    if service_ids is not None:
+        bookings = bookings.filter(session__service_id__in=service_ids)
+    if period.area:
+        bookings = bookings.filter(service_referral__case__person__postcode_district=period.area)
+    marked = [s.value for s in ATTENDANCE]
+    attendance_rows = bookings.values("session__service_id", "session__service__name").annotate(
+        people=Count("service_referral", distinct=True, filter=~Q(status=BookingStatus.CANCELLED)),
+        came=Count("service_referral", distinct=True, filter=Q(status__in=ATTENDED_STATUSES)),
+        attended=Count("id", filter=Q(status__in=ATTENDED_STATUSES)),
+        marked=Count("id", filter=Q(status__in=marked)),
+    )
+    attendance = Table(
+        "attendance",
+        _("Attendance and drop-out by service"),
+        [
+            Column("service", _("Service"), LABEL),
+            Column("people", _("People booked")),
+            Column("came", _("Came at least once")),
+            Column("dropped", _("Never came (drop-out)")),
+            Column("dropout", _("% drop-out"), PERCENT, source=("dropped", "people")),
+            Column("marked", _("Places marked on registers")),
+            Column("attended", _("Attended")),
+            Column("rate", _("% attendance"), PERCENT, source=("attended", "marked")),
+        ],
+        section=_("Providers"),
+        chart=Chart("bar", "service", "rate", _("% attendance")),
+        empty_message=_("No bookings for sessions in this period."),
+        notes=[
+            _(
+                "People are onward referrals booked on at least one session in the period; "
+                "drop-out is those booked who never came. Attendance counts attended or late "
+                "among register marks."
+            )
+        ],
+    )
+    rows, total = [], {"service": _("All services"), "people": 0, "came": 0, "dropped": 0,
+                       "marked": 0, "attended": 0}  # fmt: skip
+    for row in attendance_rows:
+        item = {
+            "service": row["session__service__name"],
+            "people": row["people"],
+            "came": row["came"],
+            "dropped": max(row["people"] - row["came"], 0),
+            "marked": row["marked"],
+            "attended": row["attended"],
+        }
+        item["dropout"] = _rate(item["dropped"], item["people"])
+        item["rate"] = _rate(item["attended"], item["marked"])
+        for k in ("people", "came", "dropped", "marked", "attended"):
+            total[k] += item[k]
+        rows.append(item)
+    total["dropout"] = _rate(total["dropped"], total["people"])
+    total["rate"] = _rate(total["attended"], total["marked"])
+    _service_rows(attendance, rows, total)
+
+    sessions = Session.objects.filter(
+        starts_at__gte=period.start_at, starts_at__lt=period.end_before, cancelled=False
+    ).order_by()
+    if service_ids is not None:
+        sessions = sessions.filter(service_id__in=service_ids)
+    session_rows = sessions.values("service_id", "service__name").annotate(
+        sessions=Count("id"), places=Sum("places"), walk_ins=Sum("walk_ins__count")
+    )
+    taken = dict(
+        Booking.objects.filter(session__in=sessions, status__in=list(HOLDS_PLACE))
+        .order_by()
+        .values("session__service_id")
+        .annotate(n=Count("id"))
+        .values_list("session__service_id", "n")
+    )
+    utilisation = Table(
+        "utilisation",
+        _("Utilisation of places"),
+        [
+            Column("service", _("Service"), LABEL),
+            Column("sessions", _("Sessions"), AMOUNT),
+            Column("places", _("Places"), AMOUNT),
+            Column("taken", _("Places taken")),
+            Column("walk_ins", _("Walk-ins")),
+            Column("utilisation", _("% places taken"), PERCENT, source=("taken",)),
+        ],
+        section=_("Providers"),
+        chart=Chart("bar", "service", "utilisation", _("% of places taken")),
+        empty_message=_("No sessions in this period."),
+        notes=[_("Places and sessions are for every area: a session is not tied to one.")],
+    )
+    rows, total = [], {"service": _("All services"), "sessions": 0, "places": 0, "taken": 0,
+                       "walk_ins": 0}  # fmt: skip
+    for row in session_rows:
+        item = {
+            "service": row["service__name"],
+            "sessions": row["sessions"],
+            "places": row["places"] or 0,
+            "taken": taken.get(row["service_id"], 0),
+            "walk_ins": row["walk_ins"] or 0,
+        }
+        item["utilisation"] = _rate(item["taken"], item["places"])
+        for k in ("sessions", "places", "taken", "walk_ins"):
+            total[k] += item[k]
+        rows.append(item)
+    total["utilisation"] = _rate(total["taken"], total["places"])
+    _service_rows(utilisation, rows, total)
+    return [replies, attendance, utilisation]
+
+
+# ---------------------------------------------------------------------------------------------
+# Unmet need
+# ---------------------------------------------------------------------------------------------
+
+MAX_AREA_COLUMNS = 8
+
+
+def unmet_need_tables(period: Period, *, now: datetime.datetime | None = None) -> list[Table]:
+    tables = []
+    try:
+        from linkwell.casework.models import UnmetNeed
+    except ImportError:  # pragma: no cover - the model arrives with the casework extension
+        UnmetNeed = None
+    needs = Table(
+        "unmet-need",
+        _("Needs with no suitable service, by area"),
+        [Column("need", _("Need"), LABEL)],
+        section=_("Unmet need"),
+        empty_message=_("No unmet needs recorded in this period."),
+        notes=[
+            _(
+                "Needs a link worker recorded because no suitable service was found, by the "
+                "person's postcode district when it was recorded."
+            )
+        ],
+    )
+    if UnmetNeed is not None:
+        qs = UnmetNeed.objects.filter(
+            recorded_at__gte=period.start_at, recorded_at__lt=period.end_before
+        ).order_by()
+        if period.area:
+            qs = qs.filter(postcode_district=period.area)
+        counts = list(
+            qs.values("need__code", "postcode_district")
+            .annotate(n=Count("id"))
+            .order_by("need__code", "postcode_district")
+        )
+        by_area: dict[str, int] = defaultdict(int)
+        for row in counts:
+            by_area[row["postcode_district"] or ""] += row["n"]
+        areas = sorted(by_area, key=lambda a: (-by_area[a], a))
+        shown = [a for a in areas if a][:MAX_AREA_COLUMNS]
+        other = len(areas) > len(shown)
+        keys = [f"area_{a}" for a in shown] + (["area_other"] if other else [])
+        needs.columns += [Column(f"area_{a}", a) for a in shown]
+        if other:
+            needs.columns.append(Column("area_other", _("Other or unknown areas")))
+        needs.columns.append(Column("total", _("All areas")))
+        needs.row_total, needs.row_parts = "total", tuple(keys)
+        grid: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for row in counts:
+            area = row["postcode_district"]
+            grid[row["need__code"]][f"area_{area}" if area in shown else "area_other"] += row["n"]
+        total = {"need": _("All needs"), "total": 0}
+        for code in sorted(grid, key=lambda c: str(NEED_LABELS.get(c, c))):
+            item = {"need": NEED_LABELS.get(code, code)}
+            for k in keys:
+                item[k] = grid[code].get(k, 0)
+                total[k] = total.get(k, 0) + item[k]
+            item["total"] = sum(item[k] for k in keys)
+            total["total"] += item["total"]
+            needs.rows.append(item)
+        if needs.rows:
+            needs.rows.append(total)
+            needs.blocks = [(list(range(len(needs.rows) - 1)), len(needs.rows) - 1)]
+    tables.append(needs)
+
+    now = now or timezone.now()
+    waiting = Booking.objects.filter(
+        status=BookingStatus.WAITLISTED, session__starts_at__gte=now, session__cancelled=False
+    ).order_by()
+    if period.area:
+        waiting = waiting.filter(service_referral__case__person__postcode_district=period.area)
+    per_session = list(waiting.values("session__service_id", "session_id").annotate(n=Count("id")))
+    longest: dict = defaultdict(int)
+    for row in per_session:
+        service_id = row["session__service_id"]
+        longest[service_id] = max(longest[service_id], row["n"])
+    waits = waiting.values("session__service_id", "session__service__name").annotate(
+        people=Count("service_referral", distinct=True), sessions=Count("session", distinct=True)
+    )
+    capacity = {}
+    if _has_field(ServiceReferral, "decline_reason"):
+        capacity = dict(
+            _onward(period)
+            .filter(decline_reason="capacity")
+            .values("service_id")
+            .annotate(n=Count("id"))
+            .values_list("service_id", "n")
+        )
+    names = dict(
+        ServiceReferral.objects.filter(service_id__in=list(capacity))
+        .values_list("service_id", "service__name")
+        .distinct()
+    )
+    table = Table(
+        "waitlists",
+        _("Declined for capacity and waitlists"),
+        [
+            Column("service", _("Service"), LABEL),
+            Column("capacity", _("Onward referrals declined: no space")),
+            Column("people", _("People on a waitlist now")),
+            Column("sessions", _("Upcoming sessions with a waitlist"), AMOUNT),
+            Column("longest", _("Longest waitlist for one session"), AMOUNT,
+                   source=("people",)),
+        ],
+        section=_("Unmet need"),
+        chart=Chart("bar", "service", "people", _("People on a waitlist now")),
+        empty_message=_("No declines for capacity in this period and nobody on a waitlist."),
+        notes=[
+            _(
+                "Declines are onward referrals made in the period; waitlists are for upcoming "
+                "sessions now, whatever the period."
+            )
+        ],
+    )  # fmt: skip
+    rows: dict = {}
+    for row in waits:
+        service_id = row["session__service_id"]
+        rows[service_id] = {
+            "service": row["session__service__name"],
+            "capacity": capacity.get(service_id, 0),
+            "people": row["people"],
+            "sessions": row["sessions"],
+            "longest": longest[service_id],
+        }
+    for service_id, n in capacity.items():
+        if service_id not in rows:
+            rows[service_id] = {
+                "service": names.get(service_id, ""),
+                "capacity": n,
+                "people": 0,
+                "sessions": 0,
+                "longest": 0,
+            }
+    total = {
+        "service": _("All services"),
+        "capacity": sum(r["capacity"] for r in rows.values()),
+        "people": sum(r["people"] for r in rows.values()),
+        "sessions": sum(r["sessions"] for r in rows.values()),
+        "longest": max((r["longest"] for r in rows.values()), default=0),
+    }
+    _service_rows(table, list(rows.values()), total)
+    tables.append(table)
+    return tables
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole dashboard
+# ---------------------------------------------------------------------------------------------
+
+SECTIONS = (
+    ("referrals", _("Referrals")),
+    ("pathway", _("Pathway and waits")),
+    ("providers", _("Providers")),
+    ("outcomes", _("Outcomes")),
+    ("equity", _("Equity")),
+    ("unmet", _("Unmet need")),
+)
+
+
+@contextmanager
+def _report_queries():
+    """PostgreSQL's JIT compiles these wide CASE/aggregate queries for seconds before running
+    them in milliseconds: switch it off for this transaction only."""
+    if not _postgres():
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
+
+
+def dashboard_tables(period: Period) -> list[Table]:
+    """Every dashboard table, in page order: a fixed number of queries (about 20, plus one per
+    outcome instrument in use), whatever the volume of data."""
+    with _report_queries():
+        return _dashboard_tables(period)
+
+
+def _dashboard_tables(period: Period) -> list[Table]:
+    facts = pathway_facts(period)
+    tables = referral_tables(period)
+    tables += pathway_tables(facts)
+    tables += provider_tables(period)
+    tables += outcome_tables(outcome_moments(period))
+    tables += equity_tables(facts)
+    tables += unmet_need_tables(period)
+    return tables
+
+
+TABLE_NAMES = (
+    "referrals-by-month",
+    "referrals-by-source",
+    "pathway",
+    "waits",
+    "provider-replies",
+    "attendance",
+    "utilisation",
+    "outcome-change",
+    *(f"outcome-equity-{d.key}" for d in DIMENSIONS),
+    *(f"equity-{d.key}" for d in DIMENSIONS),
+    "unmet-need",
+    "waitlists",
+)
+
+
+def dashboard_table(period: Period, name: str) -> Table | None:
+    """One table by name, computing only what it needs."""
+    if name not in TABLE_NAMES:
+        return None
+    with _report_queries():
+        return _dashboard_table(period, name)
+
+
+def _dashboard_table(period: Period, name: str) -> Table:
+    if name.startswith("referrals-"):
+        tables = referral_tables(period)
+    elif name in ("pathway", "waits"):
+        tables = pathway_tables(pathway_facts(period))
+    elif name.startswith("equity-"):
+        tables = equity_tables(pathway_facts(period))
+    elif name in ("provider-replies", "attendance", "utilisation"):
+        tables = provider_tables(period)
+    elif name.startswith("outcome-"):
+        tables = outcome_tables(outcome_moments(period))
+    else:
+        tables = unmet_need_tables(period)
+    return next(t for t in tables if t.name == name)
+
+
+def area_choices() -> list[str]:
+    """Postcode districts that have people referred (for the area filter)."""
+    return sorted(
+        d
+        for d in Referral.objects.exclude(person__postcode_district="")
+        .values_list("person__postcode_district", flat=True)
+        .distinct()
+        if d
+    )
+
+
+__all__ = [
+    "Period",
+    "Table",
+    "dashboard_tables",
+    "dashboard_table",
+    "default_period",
+]
