@@ -150,6 +150,28 @@ def _without_gc():
             gc.enable()
 
 
+SQLITE_IMPORT_CACHE_KB = 262_144
+
+
+@contextlib.contextmanager
+def _large_sqlite_cache():
+    """SQLite: a 256 MB page cache for the import's connection (the default is 2 MB). A large
+    import adds a million rows to tables indexed by random UUIDs; with the small cache nearly
+    every insert re-reads index pages (writing 30,000 services took 45% longer)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
 # ================================================================ reading
 
 
@@ -704,7 +726,7 @@ class _Rows:
 # database). So each column's values are prepared with the same `get_db_prep_save` Django
 # would use — skipped only where it would return them as they are (a column of text that is
 # all str, of whole numbers all int, of UUIDs on a database with a native uuid type) — and
-# written with one prepared statement (SQLite) or multi-row VALUES (PostgreSQL).
+# written with one prepared statement (SQLite) or COPY (PostgreSQL).
 
 _PLAIN_TEXT = (models.CharField, models.TextField)
 _PLAIN_NUMBER = (models.IntegerField, models.FloatField, models.BooleanField)
@@ -770,10 +792,19 @@ def _insert_values(model, fields: list, rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.executemany(head + one, prepared)
-            return
-        size = max(1, min(INSERT_ROWS, 30_000 // len(fields)))
-        for part in _chunked(prepared, size):
-            cursor.execute(head + ", ".join([one] * len(part)), [v for row in part for v in row])
+        elif connection.vendor == "postgresql":
+            columns = ", ".join(quote(f.column) for f in fields)
+            copy_sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
+            # The driver's own cursor, so its errors are turned into Django's by hand (a
+            # refused row must reach the chunk's retry as an IntegrityError).
+            with db.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
+                for row in prepared:
+                    copy.write_row(row)
+        else:
+            size = max(1, min(INSERT_ROWS, 30_000 // len(fields)))
+            for part in _chunked(prepared, size):
+                values = [v for row in part for v in row]
+                cursor.execute(head + ", ".join([one] * len(part)), values)
 
 
 def _chunked(items: list, size: int):
@@ -1632,7 +1663,7 @@ def feed_import(
     def record_id_of(record) -> str:
         return str(record.get("id", "")) if isinstance(record, dict) else ""
 
-    with _without_gc(), transaction.atomic():
+    with _without_gc(), _large_sqlite_cache(), transaction.atomic():
         for records in _chunked(feed.services, CHUNK):
             _chunk_ids(ctx, records)
             start = (
