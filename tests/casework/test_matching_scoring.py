@@ -357,3 +357,38 @@ def test_an_excluded_service_never_appears_in_the_ranking(p, candidates, prefs_)
     assert totals == sorted(totals, reverse=True)
     expected = sum(1 for c in candidates if not m.score_service(p, c, prefs_).excluded)
     assert len(ranked) == expected
+
+
+@settings(max_examples=300)
+@given(people, services, preferences, st.data())
+def test_the_ceiling_is_never_below_the_score_of_what_was_read_so_far(p, s, prefs_, data):
+    """`score_ceiling` with the facts read so far and the best case for the rest bounds
+    the total the service scores once read in full (what `rank_bounded` relies on)."""
+    score = m.score_service(p, s, prefs_)
+    if score.excluded:
+        return
+    assert m.score_ceiling(p, s, prefs_) == score.total
+    optimistic = dataclasses.replace(
+        s,
+        needs_met=s.needs_met | data.draw(st.frozensets(st.sampled_from(sorted(p.needs) or ["x"]))),
+        access_features=m.EVERY_ACCESS_FEATURE,
+        sessions=(m.ANY_TIME,),
+        target_groups=frozenset(),
+        free=True,
+    )
+    assert m.score_ceiling(p, optimistic, prefs_) >= score.total
+
+
+@settings(max_examples=300)
+@given(people, services, preferences)
+def test_a_service_certainly_excluded_before_it_is_read_in_full_is_excluded(p, s, prefs_):
+    optimistic = dataclasses.replace(
+        s,
+        needs_met=s.needs_met | p.needs,
+        access_features=m.EVERY_ACCESS_FEATURE,
+        sessions=(m.ANY_TIME,),
+        target_groups=frozenset(),
+        free=True,
+    )
+    if m.certainly_excluded(p, optimistic, prefs_):
+        assert m.score_service(p, s, prefs_).excluded

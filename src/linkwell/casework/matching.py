@@ -458,6 +458,21 @@ def freshness_component(service: ServiceProfile) -> Component:
     return Component("freshness", points, weight, why)
 
 
+def components(
+    person: PersonProfile, service: ServiceProfile, preferences: Preferences
+) -> tuple[Component, ...]:
+    """The soft components, in the order their points are added up."""
+    return (
+        needs_component(person, service),
+        language_component(person, service, preferences),
+        distance_component(service),
+        timetable_component(service, preferences),
+        access_component(person, service),
+        capacity_component(service),
+        freshness_component(service),
+    )
+
+
 def score_service(
     person_profile: PersonProfile, service_profile: ServiceProfile, preferences: Preferences
 ) -> MatchScore:
@@ -469,20 +484,47 @@ def score_service(
     excluded = exclusions(person_profile, service_profile, preferences)
     if excluded:
         return MatchScore(excluded=True, exclusions=excluded)
-    components = (
-        needs_component(person_profile, service_profile),
-        language_component(person_profile, service_profile, preferences),
-        distance_component(service_profile),
-        timetable_component(service_profile, preferences),
-        access_component(person_profile, service_profile),
-        capacity_component(service_profile),
-        freshness_component(service_profile),
-    )
+    parts = components(person_profile, service_profile, preferences)
     return MatchScore(
         excluded=False,
-        total=sum(c.points for c in components),
-        components=components,
+        total=sum(c.points for c in parts),
+        components=parts,
     )
+
+
+# What a service not read in full is assumed to offer when its score is bounded: every
+# venue feature the access component counts, and a session fitting any time of any day.
+EVERY_ACCESS_FEATURE = frozenset(ACCESS_FEATURE_FOR_NEED.values())
+ANY_TIME = Session(frozenset(DAYS))
+
+
+def score_ceiling(
+    person: PersonProfile, optimistic: ServiceProfile, preferences: Preferences
+) -> float:
+    """The total of the soft components, hard constraints ignored. Pure.
+
+    For a service of which only some facts have been read, `optimistic` holds those facts
+    and the best case for the rest (all the person's needs met, `EVERY_ACCESS_FEATURE`,
+    `ANY_TIME`, the person's language spoken). Every component is then at least what the
+    service will score once read in full, and they are added in the same order as
+    `score_service` adds them, so the ceiling is never below the real total, even after
+    floating-point rounding: a service whose ceiling is below the lowest total of a full
+    top list cannot enter it (`matching_selectors.rank_bounded`)."""
+    return sum(c.points for c in components(person, optimistic, preferences))
+
+
+# Hard constraints decided by the facts an optimistic profile holds as read (the service
+# row, its places, the languages it lists); the others depend on facts assumed at best.
+DECIDED_BEFORE_FULL_READ = frozenset(
+    {"not_published", "not_running", "not_checked", "too_young", "too_old", "language", "too_far"}
+)
+
+
+def certainly_excluded(
+    person: PersonProfile, optimistic: ServiceProfile, preferences: Preferences
+) -> bool:
+    """Whether a service is left out whatever the facts not read yet (see `score_ceiling`)."""
+    return bool(DECIDED_BEFORE_FULL_READ.intersection(exclusions(person, optimistic, preferences)))
 
 
 def rank_key(service: ServiceProfile, score: MatchScore) -> tuple:

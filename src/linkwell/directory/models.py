@@ -280,7 +280,15 @@ class Location(Provenance):
         ordering = ["name"]
         verbose_name = _("location")
         verbose_name_plural = _("locations")
-        indexes = [models.Index(fields=["latitude", "longitude"])]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"]),
+            # The few online places (matching: online services are never too far).
+            models.Index(
+                fields=["location_type"],
+                condition=models.Q(location_type="virtual"),
+                name="location_online",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.postcode or str(self.id)
@@ -498,7 +506,17 @@ class Language(models.Model):
     class Meta:
         verbose_name = _("language")
         verbose_name_plural = _("languages")
-        indexes = [models.Index(fields=["code"])]
+        indexes = [
+            models.Index(fields=["code"]),
+            # Languages listed at a place (matching reads them by location id). Almost every
+            # row is a service's, with no location: SQLite then distrusts the plain foreign-key
+            # index and scans the table; this one holds only the rows that have a location.
+            models.Index(
+                fields=["location"],
+                condition=models.Q(location__isnull=False),
+                name="language_at_location",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.code
