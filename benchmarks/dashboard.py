@@ -11,12 +11,19 @@ postgres://postgres@127.0.0.1:5432), migrates it, and generates with SQL `genera
   baseline);
 - onward referrals, sessions, bookings with attendance and waitlists, unmet needs.
 
-Then runs the full dashboard for the default period (last 12 months) several times and prints
-one JSON object: timings (min/median seconds), query count, per-part timings and row counts.
-The scratch database is dropped afterwards unless --keep. Not a test.
+The database (`lw_dashboard_bench_<referrals>`, or --db) is kept and reused by later runs
+(--regenerate to make it again, --drop to remove it afterwards). Then it times the facts
+refresh (full, and incremental after 1% of referrals change), the whole dashboard cold (no
+stored tables) and warm (the default period stored by the refresh), one area, and the parts;
+wall and CPU time (Python + the PostgreSQL backend from /proc/<pid>/schedstat) and the load
+average, printed as one JSON object (--output FILE too). --sqlite PATH runs the same on a
+SQLite file (bulk_create generator, for smaller sizes). Not a test.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432 .venv/bin/python benchmarks/dashboard.py
-    .venv/bin/python benchmarks/dashboard.py --referrals 100000 --measurements 300000
+    DATABASE_URL=… .venv/bin/python benchmarks/dashboard.py --referrals 200000 \
+        --measurements 600000 --live
+    .venv/bin/python benchmarks/dashboard.py --sqlite /tmp/b.sqlite3 --referrals 20000 \
+        --measurements 60000
 """
 
 from __future__ import annotations
@@ -467,11 +474,11 @@ def generate_sqlite(n_referrals: int, n_measurements: int) -> dict:
 
 
 def backdate() -> None:
-    """bulk_create stamps every row's updated_at with now: move those stamps back to when the
-    rows say they happened, so an incremental refresh sees only later changes."""
+    """bulk_create stamps every row's updated_at with now: move those stamps back to before the
+    rows were made (some events are dated in the future), so that an incremental refresh sees
+    only later changes."""
     import datetime
 
-    from django.db.models import F
     from django.utils import timezone
 
     from linkwell.casework.models import Case, Contact, PlanGoal
@@ -481,14 +488,14 @@ def backdate() -> None:
     from linkwell.referrals.models import Referral
 
     day_ago = timezone.now() - datetime.timedelta(days=1)
-    Referral.objects.update(updated_at=F("created_at"))
+    Referral.objects.update(updated_at=day_ago)
     Person.objects.update(updated_at=day_ago)
-    Case.objects.update(updated_at=F("opened_at"))
-    Contact.objects.update(recorded_at=F("at"))
-    PlanGoal.objects.update(updated_at=F("created_at"))
-    ServiceReferral.objects.update(updated_at=F("created_at"))
+    Case.objects.update(updated_at=day_ago)
+    Contact.objects.update(recorded_at=day_ago)
+    PlanGoal.objects.update(updated_at=day_ago)
+    ServiceReferral.objects.update(updated_at=day_ago)
     Booking.objects.update(updated_at=day_ago)
-    Measurement.objects.update(created_at=F("completed_at"))
+    Measurement.objects.update(created_at=day_ago)
 
 
 def main_sqlite(args) -> None:

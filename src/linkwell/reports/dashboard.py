@@ -1488,7 +1488,7 @@ def _from_facts(tables: list[Table], fresh: Freshness) -> list[Table]:
 def dashboard_tables(
     period: Period, fresh: Freshness | None = None, *, fact_tables_only: bool = False
 ) -> list[Table]:
-    """Every dashboard table, in page order: a fixed number of queries (about 20), whatever
+    """Every dashboard table, in page order: a fixed number of queries (about 25), whatever
     the volume of data; fewer when the fact-based tables of this period, area and language
     were already computed from the same facts (`reports.snapshots`)."""
     fresh = fresh or freshness()
