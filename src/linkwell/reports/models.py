@@ -97,7 +97,7 @@ class DashboardSnapshot(models.Model):
     end = models.DateField()
     area = models.CharField(max_length=8, blank=True)
     language = models.CharField(max_length=16)
-    tables = models.BinaryField()  # pickled list of reports.tables.Table (our own writes only)
+    tables = models.JSONField()  # reports.snapshots.tables_to_json: tagged JSON, never pickle
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 ('end', models.DateField()),
                 ('area', models.CharField(blank=True, max_length=8)),
                 ('language', models.CharField(max_length=16)),
-                ('tables', models.BinaryField()),
+                ('tables', models.JSONField()),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
