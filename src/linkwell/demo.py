@@ -1749,10 +1749,8 @@ def load_demo(*, seed: int = 2026, today: datetime.date | None = None, stdout=No
 def _refresh_report_facts() -> None:
     """The dashboard reads precomputed per-referral facts: compute them for the whole demo, so
     /reports/ shows the demo at once rather than "being prepared"."""
-    try:
-        from linkwell.reports.facts import refresh
-    except ImportError:  # a Linkwell without the reports facts table reads the records directly
-        return
+    from linkwell.reports.facts import refresh
+
     refresh(full=True)
 
 
