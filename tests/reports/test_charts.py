@@ -85,3 +85,28 @@ def test_no_rows_no_chart():
 def test_charts_follow_the_page_language_direction(rf):
     with translation.override("ar"):
         assert translation.get_language_bidi()
+
+
+def test_a_line_charts_labels_fit_inside_the_chart():
+    points = [(f"December {2014 + i}", float(i), str(i)) for i in range(13)]
+    for rtl in (False, True):
+        root = ET.fromstring(str(line_chart("t", points, rtl=rtl)))
+        width = float(root.get("viewBox").split()[2])
+        for text in root.iter(f"{SVG}text"):
+            if text.text and text.text.startswith("December"):
+                half = len(text.text) * 6.5 / 2  # 11px text: about 6.5px a character at most
+                assert half <= float(text.get("x")) <= width - half
+
+
+def test_the_dashboard_filter_shows_the_dates_it_applies(client, db):
+    from cast import make_org, make_user
+    from linkwell.accounts.models import OrganisationKind, Role
+    from linkwell.reports.dashboard import default_period
+
+    org = make_org("Commissioning", OrganisationKind.COMMISSIONER)
+    user = make_user("commissioner@example.org", org, Role.COMMISSIONER)
+    client.force_login(user)
+    page = client.get("/reports/").content.decode()
+    period = default_period()
+    assert f'value="{period.start.isoformat()}"' in page
+    assert f'value="{period.end.isoformat()}"' in page

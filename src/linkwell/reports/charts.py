@@ -124,7 +124,8 @@ def funnel_chart(title: str, points, *, rtl: bool = False) -> SafeString:
 def line_chart(title: str, points, *, rtl: bool = False) -> SafeString:
     values = [v for _l, v, _s in points if v is not None]
     top = max(values, default=0) or 1
-    left, right, top_pad, plot_h = 50, 20, 16, 180
+    # Room either side for half a centred label ("December 2026" is cut off otherwise).
+    left, right, top_pad, plot_h = 50, 50, 16, 180
     count = max(len(points) - 1, 1)
     step = (WIDTH - left - right) / count
     body = [

@@ -1441,7 +1441,8 @@ class Freshness:
     def note(self) -> str:
         if self.as_of is None:
             return str(NOT_READY)
-        when = date_format(timezone.localtime(self.as_of), "DATETIME_FORMAT")
+        # The same explicit format as every other page (Django's "en" default is American).
+        when = date_format(timezone.localtime(self.as_of), "j F Y, H:i")
         note = _("Figures as of %(time)s.") % {"time": when}
         if self.stale:
             note += " " + _(

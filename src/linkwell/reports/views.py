@@ -53,11 +53,19 @@ def _form(request) -> PeriodForm:
     return PeriodForm(request.GET or None, areas=area_choices())
 
 
-def _valid_period(request):
-    form = PeriodForm(request.GET or {}, areas=area_choices())
+def _valid_period(request, *, areas=None):
+    areas = area_choices() if areas is None else areas
+    form = PeriodForm(request.GET or {}, areas=areas)
     if not form.is_valid():
         return None, form
-    return form.period, form
+    return form.period, _showing(form.period, areas)
+
+
+def _showing(period, areas) -> PeriodForm:
+    """The filter as it applies: the dates of the default period are filled in, not blank."""
+    return PeriodForm(
+        initial={"from": period.start, "to": period.end, "area": period.area}, areas=areas
+    )
 
 
 @roles_required(Role.COMMISSIONER)
@@ -149,10 +157,9 @@ def quarterly_pdf(request):
 @roles_required(*LINK_WORKER_ROLES, Role.PROVIDER)
 @require_GET
 def mine(request):
-    form = PeriodForm(request.GET or {})
-    if not form.is_valid():
+    period, form = _valid_period(request, areas=())
+    if period is None:
         return render(request, "reports/mine.html", {"form": form, "groups": []}, status=400)
-    period = form.period
     groups = []
     titles = {
         "link_worker": _("My cases"),
