@@ -114,19 +114,16 @@ def test_cancelling_offers_the_place_to_the_next_and_tells_the_link_worker(
 
 
 def test_two_missed_sessions_in_a_row_alert_the_link_worker(onward, group, provider, link_worker):
-    sessions = [make_session(group, days=-d, hour=10) for d in (14, 7, 0)]
-    bookings = [
-        booking_create(actor=None, session_id=s.pk, service_referral_id=onward.pk)
-        for s in sessions[2:]
-    ]
-    # past sessions can't be booked any more: book them directly as they were
+    # Three past weekly sessions (whatever the time of day the test runs at). Past sessions
+    # can't be booked any more: book them directly, as they were.
+    sessions = [make_session(group, days=-d, hour=10) for d in (21, 14, 7)]
     past = [
         Booking.objects.create(session=s, service_referral=onward, status="booked")
-        for s in sessions[:2]
+        for s in sessions
     ]
     attendance_mark(actor=provider, booking_id=past[0].pk, status="absent")
     attendance_mark(actor=provider, booking_id=past[1].pk, status="late")
-    attendance_mark(actor=provider, booking_id=bookings[0].pk, status="absent")
+    attendance_mark(actor=provider, booking_id=past[2].pk, status="absent")
     assert not LinkWorkerAlert.objects.exists()
     attendance_mark(actor=provider, booking_id=past[1].pk, status="absent")
     alert = LinkWorkerAlert.objects.get(kind=AlertKind.MISSED_SESSIONS)

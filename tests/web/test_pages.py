@@ -65,14 +65,14 @@ def test_the_dashboard_sends_staff_to_where_they_start(request, client, who, des
 @pytest.mark.parametrize(
     "who, text",
     [
-        ("provider", "accept or decline people a link worker refers to you"),
+        ("provider", "Referrals to your services"),
         ("provider", "/groups/"),
         ("editor", "approve listings"),
         ("commissioner", "small numbers are hidden"),
         ("nobody", "not linked to an organisation"),
     ],
 )
-def test_the_dashboard_says_what_is_coming_for_other_roles(request, client, who, text):
+def test_the_dashboard_says_what_other_roles_can_do(request, client, who, text):
     client.force_login(request.getfixturevalue(who))
     response = client.get(reverse("web:dashboard"))
     assert response.status_code == 200
