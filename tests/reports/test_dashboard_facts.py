@@ -264,3 +264,26 @@ def test_tables_computed_from_the_same_facts_are_read_back_until_the_next_refres
     assert any(str(n).startswith("Figures as of") for n in one.notes)
     facts.refresh()
     assert DashboardSnapshot.objects.count() == 1  # only the new default period
+
+
+@pytest.mark.django_db
+def test_a_refresh_that_finds_nothing_changed_keeps_the_stored_tables(
+    referrer, practice, link_worker, refresh_facts
+):
+    from linkwell.reports.models import DashboardSnapshot
+
+    _random_records(random.Random(6), referrer, practice, link_worker, 8)
+    refresh_facts()
+    other = d.Period(timezone.localdate() - datetime.timedelta(days=200), timezone.localdate())
+    assert_same_tables(other)
+    assert DashboardSnapshot.objects.count() == 2
+    later = timezone.now() + datetime.timedelta(hours=1)
+    facts.refresh(now=later)
+    assert_same_tables(other)  # stored again for the new facts
+    # Ten minutes on, the records are older than the safety margin: none changed.
+    even_later = later + datetime.timedelta(minutes=10)
+    assert facts.refresh(now=even_later) == 0
+    assert DashboardSnapshot.objects.count() == 2
+    assert set(DashboardSnapshot.objects.values_list("as_of", flat=True)) == {even_later}
+    assert FactsState.objects.get().refreshed_at == even_later
+    assert_same_tables(other)  # read back, still the same figures as the live queries

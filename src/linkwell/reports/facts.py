@@ -348,10 +348,17 @@ def refresh(
             for a in ReferralFact.objects.order_by().values_list("area", flat=True).distinct()
             if a
         )
+        unchanged = not full and not ids
         state.refreshed_at = started
         state.save()
-        # Tables computed from the previous facts are out of date.
-        DashboardSnapshot.objects.all().delete()
+        if unchanged:
+            # Nothing changed since the last refresh: the stored tables still hold; they are
+            # now as of this refresh (every 10 minutes the worker would otherwise throw away
+            # and recompute the default period for nothing).
+            DashboardSnapshot.objects.update(as_of=started)
+        else:
+            # Tables computed from the previous facts are out of date.
+            DashboardSnapshot.objects.all().delete()
     # Counts only: never personal data in logs.
     logger.info("report facts refreshed (%s): %d referrals", "full" if full else "changes", done)
     if prepare:
