@@ -21,20 +21,22 @@
 
 from __future__ import annotations
 
+import datetime
+import json
 import math
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from linkwell.directory.models import (
     Accessibility,
     ApprovalStatus,
-    Attribute,
     CostOption,
-    Language,
     Location,
     NeedTaxonomyTerm,
     Schedule,
@@ -44,6 +46,7 @@ from linkwell.directory.models import (
 )
 from linkwell.directory.selectors import (
     bounding_box,
+    hidden_cutoff,
     is_hidden_from_matching,
     service_public_queryset,
     service_search_queryset,
@@ -208,6 +211,137 @@ def _candidates(person, prefs, *, box, per_candidate: bool = True):
     )
 
 
+# ---- raw reads ------------------------------------------------------------------------------
+#
+# The hot reads are plain SQL through the connection's cursor: the ORM spent more time
+# preparing 2,000-element IN lists and converting every id and date it read than the
+# database spent on the queries. Ids stay in the database's form (32 hex digits on SQLite,
+# uuid on PostgreSQL) until a service is scored. A list of ids is joined as a table
+# (`json_each` on SQLite, `unnest` on PostgreSQL) so each is looked up by index: PostgreSQL
+# planned `service_id = ANY(2,000 ids)` as a scan of the whole table (40–70 ms).
+
+PUBLISHED = ApprovalStatus.PUBLISHED.value
+DEFUNCT = ServiceStatus.DEFUNCT.value
+VIRTUAL = Location.LocationType.VIRTUAL.value
+
+
+def _sqlite() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def _db_id(value):
+    """A service/location/term id as the database stores it."""
+    if _sqlite():
+        return value.hex if isinstance(value, uuid.UUID) else uuid.UUID(str(value)).hex
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _ids_table(ids) -> tuple[str, list]:
+    """FROM-clause item `c` with one column `value`: the given database ids."""
+    if _sqlite():
+        return "json_each(%s) AS c", [json.dumps(list(ids))]
+    return "unnest(%s::uuid[]) AS c(value)", [list(ids)]
+
+
+def _datetime(value):
+    """A date and time read by plain SQL as the ORM would give it (aware, in UTC)."""
+    if value is None or (isinstance(value, datetime.datetime) and value.tzinfo is not None):
+        return value
+    return connection.ops.convert_datetimefield_value(value, None, connection)
+
+
+def _rows(sql: str, params) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _filter_sql(person, prefs, *, listed: bool) -> tuple[str, list] | None:
+    """`service_search_queryset(needs, free_only, age, include_stale=False)` on the public,
+    running services, as a condition on `s` (directory_service). None: nothing matches.
+    `listed`: the services answering the needs listed once (`IN`) rather than checked per
+    candidate (`EXISTS`), for wide boxes (see `_nearest`)."""
+    where = [
+        "s.approval_status = %s",
+        "s.deleted_at IS NULL",
+        "s.status <> %s",
+        "s.last_verified_at >= %s",
+    ]
+    params: list = [
+        PUBLISHED,
+        DEFUNCT,
+        connection.ops.adapt_datetimefield_value(hidden_cutoff()),
+    ]
+    if person.needs:
+        terms = list(
+            NeedTaxonomyTerm.objects.filter(need__code__in=sorted(person.needs)).values_list(
+                "taxonomy_term_id", flat=True
+            )
+        )
+        if not terms:
+            return None
+        marks = ", ".join(["%s"] * len(terms))
+        tagged = (
+            "FROM directory_attribute a WHERE a.taxonomy_term_id IN "
+            f"({marks}) AND a.link_entity = 'service'"
+        )
+        if listed:
+            where.append(f"s.id IN (SELECT a.link_id {tagged})")
+        else:
+            where.append(f"EXISTS (SELECT 1 {tagged} AND a.link_id = s.id)")
+        params += [_db_id(t) for t in terms]
+    if prefs.free_only:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM directory_costoption co "
+            "WHERE co.service_id = s.id AND co.amount > 0)"
+        )
+    if person.age is not None:
+        where.append("(s.minimum_age IS NULL OR s.minimum_age <= %s)")
+        where.append("(s.maximum_age IS NULL OR s.maximum_age >= %s)")
+        params += [person.age, person.age]
+    return " AND ".join(where), params
+
+
+def _places_of_candidates(person, prefs, box, *, listed: bool) -> list:
+    """(service id, latitude, longitude) of every located place in `box` (None: anywhere)
+    of a service that passes the filters."""
+    condition = _filter_sql(person, prefs, listed=listed)
+    if condition is None:
+        return []
+    where, params = condition
+    located = "l.latitude IS NOT NULL AND l.longitude IS NOT NULL"
+    box_params: list = []
+    if box is not None:
+        located = "l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s"
+        box_params = list(box)
+    join = "JOIN"
+    return _rows(
+        "SELECT sal.service_id, l.latitude, l.longitude FROM directory_location l "  # noqa: S608
+        f"{join} directory_serviceatlocation sal ON sal.location_id = l.id "
+        f"{join} directory_service s ON s.id = sal.service_id WHERE {located} AND {where}",
+        [*box_params, *params],
+    )
+
+
+def _online_candidates(person, prefs) -> list:
+    """(service id, last checked) of the online services that pass the filters."""
+    condition = _filter_sql(person, prefs, listed=False)
+    if condition is None:
+        return []
+    where, params = condition
+    return _rows(
+        "SELECT DISTINCT s.id, s.last_verified_at FROM directory_location l "  # noqa: S608
+        "JOIN directory_serviceatlocation sal ON sal.location_id = l.id "
+        f"JOIN directory_service s ON s.id = sal.service_id WHERE l.location_type = %s "
+        f"AND {where}",
+        [VIRTUAL, *params],
+    )
+
+
 def _nearest(
     person, prefs, origin, km, *, with_online: bool = True, limit: int = CANDIDATE_LIMIT
 ) -> list:
@@ -217,44 +351,30 @@ def _nearest(
     # A wide box holds a good part of the country: listing the services that answer the
     # needs once is then cheaper than checking them for every service in the box (SQLite,
     # "any distance" at 100,000 services: 440 → 250 ms median). Same rows either way.
-    qs = _candidates(person, prefs, box=box, per_candidate=km is not None and km < LIST_FROM_KM)
-    if box is not None:
-        # The (few hundred) candidates first, then their places, both read by index; the
-        # box is checked here: given the box too, SQLite walks every place in its band of
-        # latitude and looks each one up for every candidate (seconds in a city).
-        rows = list(qs.order_by().values_list("pk", "last_verified_at"))  # sorted below
-        locations = ServiceAtLocation.objects.filter(service_id__in=[pk for pk, _v in rows])
-        lat_min, lat_max, long_min, long_max = box
-    else:
-        rows = None
-        locations = ServiceAtLocation.objects.filter(service_id__in=qs.values("pk"))
-        lat_min = long_min = -math.inf
-        lat_max = long_max = math.inf
+    listed = km is None or km >= LIST_FROM_KM
+    # The located places in the box of the services that pass, each measured here.
     nearest: dict = {}
-    for sid, lat, long in locations.values_list(
-        "service_id", "location__latitude", "location__longitude"
-    ):
-        if lat is None or long is None:
-            continue
-        if not (lat_min <= lat <= lat_max and long_min <= long <= long_max):
-            continue
-        d = distance_km(origin[0], origin[1], lat, long)
+    lat0, long0 = origin
+    for sid, lat, long in _places_of_candidates(person, prefs, box, listed=listed):
+        d = distance_km(lat0, long0, lat, long)
         if (km is None or d <= km) and (sid not in nearest or d < nearest[sid]):
             nearest[sid] = d
+    # str(): the order of the hyphenated ids, which is the order of the 32 hex digits.
     ids = sorted(nearest, key=lambda sid: (nearest[sid], str(sid)))[:limit]
+    ids = [_uuid(sid) for sid in ids]
     if len(ids) >= limit or not with_online:
         return ids
-    if rows is not None:
+    if box is not None:
         # In the box but not within the distance of any place: online, or only the corners.
-        online = set(
-            _online()
-            .filter(service_id__in=[pk for pk, _v in rows])
-            .values_list("service_id", flat=True)
+        rest = sorted(
+            (_uuid(sid), _datetime(verified))
+            for sid, verified in _online_candidates(person, prefs)
+            if sid not in nearest
         )
-        rest = sorted((pk, verified) for pk, verified in rows if pk in online and pk not in nearest)
         rest.sort(key=lambda row: row[1], reverse=True)  # checked recently: never None
         return ids + [pk for pk, _v in rest[: limit - len(ids)]]
     # Online services and those without a mapped location, after the nearby ones.
+    qs = _candidates(person, prefs, box=None)
     rest = qs.exclude(pk__in=ids).order_by("-last_verified_at", "pk")
     return ids + list(rest.values_list("pk", flat=True)[: limit - len(ids)])
 
@@ -267,24 +387,32 @@ def read_candidates(ids: list, *, origin) -> dict:
     number of queries."""
     if not ids:
         return {}
-    known = {
-        row["id"]: Candidate(row["id"], row)
-        for row in Service.objects.filter(pk__in=ids).order_by().values(*SERVICE_COLUMNS)
-    }
-    services_at = defaultdict(set)
-    for sid, location_id, kind, lat, long in ServiceAtLocation.objects.filter(
-        service_id__in=ids
-    ).values_list(
-        "service_id",
-        "location_id",
-        "location__location_type",
-        "location__latitude",
-        "location__longitude",
+    by_db = {_db_id(sid): sid for sid in ids}
+    table, table_params = _ids_table(by_db)
+    columns = ", ".join(f"s.{c}" for c in SERVICE_COLUMNS)
+    known = {}
+    for values in _rows(
+        f"SELECT {columns} FROM {table} JOIN directory_service s ON s.id = c.value",  # noqa: S608
+        table_params,
     ):
-        candidate = known[sid]
-        candidate.places.append(location_id)
-        services_at[location_id].add(sid)
-        if kind == Location.LocationType.VIRTUAL:
+        row = dict(zip(SERVICE_COLUMNS, values, strict=True))
+        sid = by_db[row["id"]]
+        row["id"] = sid
+        row["deleted_at"] = _datetime(row["deleted_at"])
+        row["last_verified_at"] = _datetime(row["last_verified_at"])
+        row["accepts_referrals"] = bool(row["accepts_referrals"])
+        known[row["id"]] = Candidate(sid, row)
+    by_location: dict = defaultdict(list)
+    for db_sid, location_id, kind, lat, long in _rows(
+        "SELECT sal.service_id, sal.location_id, l.location_type, l.latitude, l.longitude "  # noqa: S608
+        f"FROM {table} JOIN directory_serviceatlocation sal ON sal.service_id = c.value "
+        "JOIN directory_location l ON l.id = sal.location_id",
+        table_params,
+    ):
+        candidate = known[by_db[db_sid]]
+        candidate.places.append(_uuid(location_id))
+        by_location[location_id].append(candidate)
+        if kind == VIRTUAL:
             candidate.online = True
         elif origin and lat is not None and long is not None:
             d = distance_km(origin[0], origin[1], lat, long)
@@ -292,22 +420,30 @@ def read_candidates(ids: list, *, origin) -> dict:
                 candidate.distance_km = d
     needs_of_term = defaultdict(set)
     for term_id, code in NeedTaxonomyTerm.objects.values_list("taxonomy_term_id", "need__code"):
-        needs_of_term[term_id].add(code)
-    for sid, term_id in Attribute.objects.filter(
-        link_entity="service", link_id__in=ids
-    ).values_list("link_id", "taxonomy_term_id"):
-        if sid in known:
-            known[sid].needs_met |= needs_of_term.get(term_id, set())
-    for sid, code in Language.objects.filter(service_id__in=ids).values_list("service_id", "code"):
-        known[sid].languages.add(code)
-    if services_at:
-        # By location id: a join from languages through locations to services is planned as
-        # a scan on SQLite (the partial index of migration 0006 serves this).
-        for location_id, code in Language.objects.filter(
-            location_id__in=list(services_at)
-        ).values_list("location_id", "code"):
-            for sid in services_at[location_id]:
-                known[sid].languages.add(code)
+        needs_of_term[_db_id(term_id)].add(code)
+    for db_sid, term_id in _rows(
+        f"SELECT a.link_id, a.taxonomy_term_id FROM {table} "  # noqa: S608
+        "JOIN directory_attribute a ON a.link_id = c.value AND a.link_entity = 'service'",
+        table_params,
+    ):
+        known[by_db[db_sid]].needs_met |= needs_of_term.get(term_id, set())
+    for db_sid, code in _rows(
+        f"SELECT lg.service_id, lg.code FROM {table} "  # noqa: S608
+        "JOIN directory_language lg ON lg.service_id = c.value",
+        table_params,
+    ):
+        known[by_db[db_sid]].languages.add(code)
+    if by_location:
+        places, places_params = _ids_table(by_location)
+        # By location id through the partial index of migration 0006 (languages at a place).
+        for location_id, code in _rows(
+            f"SELECT lg.location_id, lg.code FROM {places} "  # noqa: S608
+            "JOIN directory_language lg ON lg.location_id = c.value "
+            "AND lg.location_id IS NOT NULL",
+            places_params,
+        ):
+            for candidate in by_location[location_id]:
+                candidate.languages.add(code)
     return known
 
 
@@ -341,19 +477,44 @@ def _profile(candidate: Candidate, now, **rest) -> matching.ServiceProfile:
     )
 
 
-def ceiling(person, prefs, candidate: Candidate, now) -> float | None:
+def ceiling(
+    person, prefs, candidate: Candidate, now, bounds: matching.Ceilings | None = None
+) -> float | None:
     """The most this candidate can score: what has been read, and the best case for its
     venue features, times, groups and cost (`matching.score_ceiling`). None: it is left
-    out whatever those turn out to be (`matching.certainly_excluded`)."""
-    optimistic = _profile(
-        candidate,
-        now,
-        access_features=matching.EVERY_ACCESS_FEATURE,
-        sessions=(matching.ANY_TIME,),
-    )
-    if matching.certainly_excluded(person, optimistic, prefs):
+    out whatever those turn out to be (`matching.certainly_excluded`). `bounds`: the same
+    worked out once per person and preferences (`matching.Ceilings`), for many candidates."""
+    bounds = bounds or matching.Ceilings(person, prefs)
+    row = candidate.row
+    verified = row["last_verified_at"]
+    spoken = candidate.languages
+    speaks = bounds.language in spoken if spoken else bounds.language == "en"
+    offers = bool(row["interpretation_services"].strip())
+    if bounds.certainly_excluded(
+        published=row["approval_status"] == ApprovalStatus.PUBLISHED,
+        deleted=row["deleted_at"] is not None,
+        status=row["status"],
+        hidden_from_matching=is_hidden_from_matching(
+            SimpleNamespace(last_verified_at=verified), now
+        ),
+        minimum_age=row["minimum_age"],
+        maximum_age=row["maximum_age"],
+        speaks=speaks,
+        offers_interpretation=offers,
+        distance_km=candidate.distance_km,
+        online=candidate.online,
+    ):
         return None
-    return matching.score_ceiling(person, optimistic, prefs)
+    return bounds.ceiling(
+        needs_met=candidate.needs_met,
+        speaks=speaks,
+        offers_interpretation=offers,
+        distance_km=candidate.distance_km,
+        online=candidate.online,
+        accepts_referrals=row["accepts_referrals"],
+        places_per_session=row["places_per_session"],
+        days_since_checked=_days_since(verified, now),
+    )
 
 
 # ---- 4. the full profiles, scored -----------------------------------------------------------
@@ -439,7 +600,8 @@ def rank_bounded(person, prefs, known: dict, *, origin, now, top: int | None = N
     comparison is strict) and the rest are skipped. `stats`, when given, is filled with how
     many candidates there were and how many were scored."""
     top = TOP if top is None else top
-    ceilings = ((ceiling(person, prefs, c, now), str(sid)) for sid, c in known.items())
+    bounds = matching.Ceilings(person, prefs)
+    ceilings = ((ceiling(person, prefs, c, now, bounds), str(sid)) for sid, c in known.items())
     order = sorted(((c, key) for c, key in ceilings if c is not None), reverse=True)
     by_key = {str(sid): sid for sid in known}
     ranked: list = []

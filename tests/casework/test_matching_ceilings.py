@@ -1,0 +1,73 @@
+"""`matching.Ceilings` (the ceilings of many candidates, worked out per component) gives
+exactly `score_ceiling` and `certainly_excluded` of the optimistic profile."""
+
+import dataclasses
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from linkwell.casework import matching as m
+
+from .test_matching_scoring import people, preferences, services
+
+
+def optimistic(s: m.ServiceProfile) -> m.ServiceProfile:
+    return dataclasses.replace(
+        s,
+        access_features=m.EVERY_ACCESS_FEATURE,
+        sessions=(m.ANY_TIME,),
+        target_groups=frozenset(),
+        free=True,
+    )
+
+
+def speaks(p, s, prefs_) -> bool:
+    language = prefs_.language or p.language
+    return language in s.languages if s.languages else language == "en"
+
+
+@settings(max_examples=500)
+@given(people, services, preferences)
+def test_the_memoised_ceiling_is_exactly_score_ceiling(p, s, prefs_):
+    o = optimistic(s)
+    bounds = m.Ceilings(p, prefs_)
+    for _ in range(2):  # the second time from the memo
+        got = bounds.ceiling(
+            needs_met=o.needs_met,
+            speaks=speaks(p, o, prefs_),
+            offers_interpretation=o.offers_interpretation,
+            distance_km=o.distance_km,
+            online=o.online,
+            accepts_referrals=o.accepts_referrals,
+            places_per_session=o.places_per_session,
+            days_since_checked=o.days_since_checked,
+        )
+        assert got == m.score_ceiling(p, o, prefs_)
+
+
+@settings(max_examples=500)
+@given(people, services, preferences)
+def test_the_memoised_exclusion_is_exactly_certainly_excluded(p, s, prefs_):
+    o = optimistic(s)
+    bounds = m.Ceilings(p, prefs_)
+    for _ in range(2):
+        got = bounds.certainly_excluded(
+            published=o.published,
+            deleted=o.deleted,
+            status=o.status,
+            hidden_from_matching=o.hidden_from_matching,
+            minimum_age=o.minimum_age,
+            maximum_age=o.maximum_age,
+            speaks=speaks(p, o, prefs_),
+            offers_interpretation=o.offers_interpretation,
+            distance_km=o.distance_km,
+            online=o.online,
+        )
+        assert got == m.certainly_excluded(p, o, prefs_)
+
+
+@given(st.floats(0, 500), st.booleans())
+def test_place_points_are_the_distance_components_points(km, online):
+    for distance in (km, None):
+        s = m.ServiceProfile(id=1, distance_km=distance, online=online)
+        assert m.place_points(distance, online) == m.distance_component(s).points
