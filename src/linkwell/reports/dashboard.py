@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
@@ -40,7 +41,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -339,30 +339,6 @@ CONNECTED_STATUSES = [Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED]
 ATTENDED_STATUSES = [BookingStatus.ATTENDED, BookingStatus.LATE]
 
 
-def facts_base(period: Period) -> QuerySet:
-    """The cohort's rows of the facts table (`reports.facts`): referrals made in the period,
-    people living in the area when one is chosen."""
-    from .models import ReferralFact
-
-    qs = ReferralFact.objects.filter(
-        created_at__gte=period.start_at, created_at__lt=period.end_before
-    ).order_by()
-    if period.area:
-        qs = qs.filter(area=period.area)
-    return qs
-
-
-def fact_dimensions(period: Period, prefix: str = "") -> dict:
-    """Each referral's equity groups from its facts row (age on the period's last day)."""
-    return {
-        "dim_imd": F(f"{prefix}imd"),
-        "dim_ethnic": F(f"{prefix}ethnic"),
-        "dim_language": F(f"{prefix}language"),
-        "dim_age": age_expression(period, f"{prefix}date_of_birth"),
-        "dim_sex": F(f"{prefix}sex"),
-    }
-
-
 @dataclass
 class GroupFacts:
     """Counts and waits of one group. For a group of an equity dimension only the counts,
@@ -382,119 +358,96 @@ class GroupFacts:
     plan_p90: float | None = None
 
 
-def _rows_over(
-    inner: QuerySet, select: list[str], group: list[str] | None = None, grouping_sets: str = ""
-) -> list[dict]:
-    """Aggregate over `inner` (a values() queryset) in one query: SELECT group, select FROM
-    (inner) GROUP BY group. Each per-row expression of `inner` (correlated subqueries) is
-    computed once per row, not once per aggregate that uses it."""
-    sql, params = inner.query.sql_with_params()
-    group = group or []
-    columns = ", ".join([*group, *select])
-    query = f"SELECT {columns} FROM ({sql}) t"  # noqa: S608 - our own column names only
-    if grouping_sets:
-        query += f" GROUP BY GROUPING SETS {grouping_sets}"
-    elif group:
-        query += " GROUP BY " + ", ".join(group)
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        names = [c[0] for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def _percentile_sorted(ordered: np.ndarray, fraction: float) -> float | None:
+    """`percentile` (PostgreSQL's percentile_cont) of values already in ascending order."""
+    n = len(ordered)
+    if not n:
+        return None
+    position = fraction * (n - 1)
+    low = math.floor(position)
+    high = min(low + 1, n - 1)
+    first, second = float(ordered[low]), float(ordered[high])
+    return first + (second - first) * (position - low)
 
 
-def _count_if(condition: str, name: str) -> str:
-    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {name}"
+AGE_CODES = tuple(code for code, _label in DIMENSIONS[DIMENSION_KEYS.index("age")].groups)
 
 
-def pathway_facts(period: Period) -> dict[str, dict[str, GroupFacts]]:
-    """dimension key (and ALL) -> group code -> counts and waits. Two queries."""
-    dims = fact_dimensions(period)
-    inner = (
-        facts_base(period)
-        .annotate(**dims)
-        .annotate(
-            is_connected=F("connected"), is_attended=F("attended"), is_goals_met=F("goals_met")
-        )
-        .values(*dims, "contact_days", "plan_days", "is_connected", "is_attended", "is_goals_met")
-    )
-    dim_columns = list(dims)
-    counted = _rows_over(
-        inner,
-        [
-            "COUNT(*) AS referred",
-            _count_if("contact_days IS NOT NULL", "contacted"),
-            _count_if("plan_days IS NOT NULL", "planned"),
-            _count_if("is_connected", "connected"),
-            _count_if("is_attended", "attended"),
-            _count_if("is_goals_met", "goals_met"),
-        ],
-        dim_columns,
-    )
+def age_codes(dob: np.ndarray, period: Period) -> np.ndarray:
+    """Each record's age band on the last day of the period (position in `AGE_CODES`; the
+    same bands as `age_expression`), from dates of birth as day numbers (`blocks`)."""
+    from . import blocks
+
+    # Born after the date `high` years before the period's last day: younger than `high`.
+    limits = [blocks.day_number(_years_before(period.end, high)) for _low, high in AGE_BANDS
+              if high is not None]  # fmt: skip
+    ascending = np.array(limits[::-1], dtype=np.int64)
+    band = len(limits) - np.searchsorted(ascending, dob.astype(np.int64), side="left")
+    band[dob == blocks.NO_DATE] = len(AGE_CODES) - 1  # unknown
+    return band.astype(np.int8)
+
+
+def _groups(records: np.ndarray, key: str, period: Period) -> tuple[np.ndarray, tuple]:
+    """Each record's group of one equity dimension and the dimension's codes (a record's
+    group is a position in the codes; the codes' length means a value not listed)."""
+    from . import blocks
+
+    if key == "age":
+        return age_codes(records["dob"], period), AGE_CODES
+    return blocks.group_codes(records["codes"], key), blocks.CODES[key]
+
+
+def pathway_facts(
+    period: Period, records: np.ndarray | None = None
+) -> dict[str, dict[str, GroupFacts]]:
+    """dimension key (and ALL) -> group code -> counts and waits: the period's referral
+    records (`reports.blocks`, one query) counted and ranked here."""
+    from . import blocks
+
+    if records is None:
+        records = blocks.referral_records(period)
+    codes = records["codes"]
+    contact = records["contact"].astype(np.float64)
+    plan = records["plan"].astype(np.float64)
+    has_contact, has_plan = ~np.isnan(contact), ~np.isnan(plan)
+    steps = {
+        "contacted": has_contact,
+        "planned": has_plan,
+        **{name: blocks.flag(codes, name) for name in ("connected", "attended", "goals_met")},
+    }
     result: dict[str, dict[str, GroupFacts]] = {ALL: {}}
-    for d in DIMENSION_KEYS:
-        result[d] = {}
-    for row in counted:
-        targets = [result[ALL].setdefault(ALL, GroupFacts())]
-        for d in DIMENSION_KEYS:
-            targets.append(result[d].setdefault(row[f"dim_{d}"], GroupFacts()))
-        for facts in targets:
-            for key, _label in FUNNEL:
-                setattr(facts, key, getattr(facts, key) + int(row[key] or 0))
-    result[ALL].setdefault(ALL, GroupFacts())
-    if _postgres():
-        # Only the overall waits show the 90th percentile and the plan wait; the equity
-        # tables show each group's median wait to contact. Computing just those halves the
-        # sorts (an ordered-set aggregate sorts its group's values).
-        (row,) = _rows_over(
-            inner,
-            [
-                "COUNT(contact_days) AS cn",
-                "percentile_cont(0.5) WITHIN GROUP (ORDER BY contact_days) AS c50",
-                "percentile_cont(0.9) WITHIN GROUP (ORDER BY contact_days) AS c90",
-                "COUNT(plan_days) AS pn",
-                "percentile_cont(0.5) WITHIN GROUP (ORDER BY plan_days) AS p50",
-                "percentile_cont(0.9) WITHIN GROUP (ORDER BY plan_days) AS p90",
-            ],
-        )
-        facts = result[ALL][ALL]
-        facts.contact_n, facts.contact_median, facts.contact_p90 = row["cn"], row["c50"], row["c90"]
-        facts.plan_n, facts.plan_median, facts.plan_p90 = row["pn"], row["p50"], row["p90"]
-        rows = _rows_over(
-            inner,
-            [
-                *(f"GROUPING({c}) AS g_{c}" for c in dim_columns),
-                "COUNT(contact_days) AS cn",
-                "percentile_cont(0.5) WITHIN GROUP (ORDER BY contact_days) AS c50",
-            ],
-            dim_columns,
-            grouping_sets="(" + ", ".join(f"({c})" for c in dim_columns) + ")",
-        )
-        for row in rows:
-            d = next(d for d in DIMENSION_KEYS if row[f"g_dim_{d}"] == 0)
-            facts = result[d].setdefault(row[f"dim_{d}"], GroupFacts())
-            facts.contact_n, facts.contact_median = row["cn"], row["c50"]
-    else:
-        values: dict = defaultdict(lambda: ([], []))
-        rows = _rows_over(
-            inner,
-            [*dim_columns, "contact_days", "plan_days"],
-        )
-        for row in rows:
-            if row["contact_days"] is None and row["plan_days"] is None:
+    overall = result[ALL][ALL] = GroupFacts(referred=len(records))
+    for name, on in steps.items():
+        setattr(overall, name, int(np.count_nonzero(on)))
+    # Contact waits in ascending order once; each dimension then orders them by group with a
+    # stable sort of small integers, so every group's waits stay in ascending order.
+    by_wait = np.argsort(contact[has_contact], kind="stable")
+    contact_values = contact[has_contact][by_wait]
+    plan_values = np.sort(plan[has_plan])
+    overall.contact_n, overall.plan_n = len(contact_values), len(plan_values)
+    overall.contact_median = _percentile_sorted(contact_values, 0.5)
+    overall.contact_p90 = _percentile_sorted(contact_values, 0.9)
+    overall.plan_median = _percentile_sorted(plan_values, 0.5)
+    overall.plan_p90 = _percentile_sorted(plan_values, 0.9)
+    for key in DIMENSION_KEYS:
+        group, listed = _groups(records, key, period)
+        size = len(listed) + 1
+        referred = np.bincount(group, minlength=size)
+        counts = {name: np.bincount(group[on], minlength=size) for name, on in steps.items()}
+        waiting_group = group[has_contact][by_wait]
+        order = np.argsort(waiting_group, kind="stable")
+        ranked = contact_values[order]
+        waits = np.bincount(waiting_group, minlength=size)
+        starts = np.concatenate(([0], np.cumsum(waits)))
+        result[key] = {}
+        for i, code in enumerate(listed):
+            if not referred[i]:
                 continue
-            keys = [(ALL, ALL)] + [(d, row[f"dim_{d}"]) for d in DIMENSION_KEYS]
-            for key in keys:
-                if row["contact_days"] is not None:
-                    values[key][0].append(row["contact_days"])
-                if row["plan_days"] is not None:
-                    values[key][1].append(row["plan_days"])
-        for (d, g), (contact, plan) in values.items():
-            facts = result[d].setdefault(g, GroupFacts())
-            facts.contact_n, facts.contact_median = len(contact), percentile(contact, 0.5)
-            if d == ALL:  # as on PostgreSQL: what the tables show, no more
-                facts.contact_p90 = percentile(contact, 0.9)
-                facts.plan_n = len(plan)
-                facts.plan_median, facts.plan_p90 = percentile(plan, 0.5), percentile(plan, 0.9)
+            facts = result[key][code] = GroupFacts(referred=int(referred[i]))
+            for name in steps:
+                setattr(facts, name, int(counts[name][i]))
+            facts.contact_n = int(waits[i])
+            facts.contact_median = _percentile_sorted(ranked[starts[i] : starts[i + 1]], 0.5)
     return result
 
 
@@ -554,19 +507,22 @@ def _months(period: Period) -> list[datetime.date]:
     return months
 
 
-def referral_tables(period: Period) -> list[Table]:
-    rows = (
-        facts_base(period)
-        .annotate(month=TruncMonth("created_at"), kind=F("source_kind"))
-        .values("month", "kind")
-        .annotate(n=Count("pk"))
-    )
-    counts: dict = defaultdict(int)
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, datetime.datetime):
-            month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
-        counts[(month.replace(day=1), row["kind"])] += row["n"]
+def referral_tables(period: Period, records: np.ndarray | None = None) -> list[Table]:
+    from . import blocks
+
+    if records is None:
+        records = blocks.referral_records(period)
+    months = _months(period)
+    # Each record's month (of the local day it was made) as a position in `months`.
+    days = np.datetime64(blocks.EPOCH, "D") + records["day"].astype(np.int64)
+    month = (days.astype("datetime64[M]") - np.datetime64(months[0], "M")).astype(np.int64)
+    kind = blocks.group_codes(records["codes"], "kind").astype(np.int64)
+    size = len(blocks.CODES["kind"]) + 1
+    grid = np.bincount(month * size + kind, minlength=len(months) * size).reshape(-1, size)
+    counts: dict = {}
+    for i, m in enumerate(months):
+        for j, k in enumerate(blocks.CODES["kind"]):
+            counts[(m, k)] = int(grid[i, j])
     kinds = [k for k, _label in SOURCE_KINDS]
     columns = [Column("month", _("Month"), LABEL)]
     columns += [Column(k, label) for k, label in SOURCE_KINDS]
@@ -865,67 +821,60 @@ def _measures(instruments: Iterable[str]) -> list[Measure]:
     return out
 
 
-def outcome_moments(period: Period) -> dict[Measure, dict[tuple, Moments]]:
-    """measure -> (imd, ethnic, language, age, sex) -> sufficient statistics of the change.
+def outcome_moments(
+    period: Period, records: dict[tuple[str, str], np.ndarray] | None = None
+) -> dict[Measure, dict[str, dict[str, Moments]]]:
+    """measure -> dimension key (and ALL) -> group code -> sufficient statistics of the change.
 
     Baseline: the first measurement at the ``baseline`` timepoint; follow-up: the latest
     measurement of the same measure at any other timepoint (paired when the facts are
-    refreshed, `OutcomeFact`). One query: sums by measure and group.
+    refreshed, `OutcomeFact`). The period's outcome records (`reports.blocks`, one query)
+    are summed here by measure and group.
     """
-    from .models import OutcomeFact
+    from . import blocks
 
-    qs = OutcomeFact.objects.filter(
-        created_at__gte=period.start_at, created_at__lt=period.end_before
-    ).order_by()
-    if period.area:
-        qs = qs.filter(area=period.area)
-    by_key: dict[tuple[str, str], Measure] = {}
-    improved_whens = []
+    if records is None:
+        records = blocks.outcome_records(period)
+    result: dict[Measure, dict[str, dict[str, Moments]]] = {}
     for code in INSTRUMENTS:
         for m in _measures([code]):
-            by_key[(code, m.key)] = m
-            if m.threshold is None:
+            found = records.get((code, m.key))
+            if found is None or not len(found):
                 continue
-            # The threshold is a published constant from the instrument, never user input.
-            better = (
-                Q(change__gte=float(m.threshold))
-                if m.higher_is_better
-                else Q(change__lte=-float(m.threshold))
-            )
-            improved_whens.append(When(Q(instrument=code, measure=m.key) & better, then=Value(1)))
-    improved = Case(*improved_whens, default=Value(0), output_field=IntegerField())
-    dims = fact_dimensions(period)
-    rows = (
-        qs.annotate(**dims)
-        .values("instrument", "measure", *dims)
-        .annotate(
-            n=Count("pk"),
-            s=Sum("change"),
-            q=Sum(F("change") * F("change"), output_field=FloatField()),
-            i=Sum(improved),
-        )
-    )
-    result: dict[Measure, dict[tuple, Moments]] = {}
-    for row in rows:
-        m = by_key.get((row["instrument"], row["measure"]))
-        if m is None or not row["n"]:
-            continue
-        key = tuple(row[f"dim_{d}"] for d in DIMENSION_KEYS)
-        cell = result.setdefault(m, {}).setdefault(key, Moments())
-        cell.add(
-            Moments(int(row["n"]), float(row["s"] or 0), float(row["q"] or 0), int(row["i"] or 0))
-        )
+            change = found["change"].astype(np.float64)
+            if m.threshold is None:
+                improved = np.zeros(len(change), dtype=bool)
+            elif m.higher_is_better:
+                improved = change >= float(m.threshold)
+            else:
+                improved = change <= -float(m.threshold)
+            squares = change * change
+            cells = result[m] = {
+                ALL: {
+                    ALL: Moments(
+                        len(change),
+                        float(change.sum()),
+                        float(squares.sum()),
+                        int(np.count_nonzero(improved)),
+                    )
+                }
+            }
+            for key in DIMENSION_KEYS:
+                group, listed = _groups(found, key, period)
+                size = len(listed) + 1
+                n = np.bincount(group, minlength=size)
+                s1 = np.bincount(group, weights=change, minlength=size)
+                s2 = np.bincount(group, weights=squares, minlength=size)
+                better = np.bincount(group[improved], minlength=size)
+                cells[key] = {
+                    c: Moments(int(n[i]), float(s1[i]), float(s2[i]), int(better[i]))
+                    for i, c in enumerate(listed)
+                    if n[i]
+                }
     return result
 
 
-def _collapse(cells: dict[tuple, Moments], dim_index: int | None) -> dict[str, Moments]:
-    out: dict[str, Moments] = defaultdict(Moments)
-    for key, moments in cells.items():
-        out[ALL if dim_index is None else key[dim_index]].add(moments)
-    return out
-
-
-def outcome_tables(moments: dict[Measure, dict[tuple, Moments]]) -> list[Table]:
+def outcome_tables(moments: dict[Measure, dict[str, dict[str, Moments]]]) -> list[Table]:
     measures = sorted(moments, key=lambda m: (list(INSTRUMENTS).index(m.instrument), m.key))
     overall = Table(
         "outcome-change",
@@ -955,7 +904,7 @@ def outcome_tables(moments: dict[Measure, dict[tuple, Moments]]) -> list[Table]:
         ],
     )  # fmt: skip
     for m in measures:
-        total = _collapse(moments[m], None)[ALL]
+        total = moments[m][ALL][ALL]
         low, high = total.ci()
         overall.rows.append(
             {
@@ -976,7 +925,7 @@ def outcome_tables(moments: dict[Measure, dict[tuple, Moments]]) -> list[Table]:
             "Nobody referred in this period has both a baseline and a follow-up measure yet."
         )
     tables = [overall]
-    for index, dim in enumerate(DIMENSIONS):
+    for dim in DIMENSIONS:
         table = Table(
             f"outcome-equity-{dim.key}",
             _("Change from baseline by %(dimension)s") % {"dimension": dim.title},
@@ -1005,8 +954,8 @@ def outcome_tables(moments: dict[Measure, dict[tuple, Moments]]) -> list[Table]:
         )  # fmt: skip
         blocks = []
         for m in measures:
-            groups = _collapse(moments[m], index)
-            total = _collapse(moments[m], None)[ALL]
+            groups = moments[m][dim.key]
+            total = moments[m][ALL][ALL]
             members = []
             for code, label in dim.groups:
                 g = groups.get(code)
@@ -1518,10 +1467,13 @@ def _fact_tables(period: Period, fresh: Freshness) -> list[Table]:
         stored = snapshots.load(period, fresh.as_of)
         if stored is not None:
             return stored
-    facts = pathway_facts(period)
-    tables = referral_tables(period)
+    from . import blocks
+
+    records = blocks.referral_records(period)
+    facts = pathway_facts(period, records)
+    tables = referral_tables(period, records)
     tables += pathway_tables(facts)
-    tables += outcome_tables(outcome_moments(period))
+    tables += outcome_tables(outcome_moments(period, blocks.outcome_records(period)))
     tables += equity_tables(facts)
     if fresh.as_of is not None:
         snapshots.store(period, fresh.as_of, tables)

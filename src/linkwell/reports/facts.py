@@ -54,7 +54,7 @@ from linkwell.outcomes.models import Measurement
 from linkwell.people.vocabulary import Sex
 from linkwell.referrals.models import Referral
 
-from . import snapshots
+from . import blocks, snapshots
 from .dashboard import (
     ATTENDED_STATUSES,
     CONNECTED_STATUSES,
@@ -66,7 +66,14 @@ from .dashboard import (
     ethnic_expression,
     imd_expression,
 )
-from .models import DashboardSnapshot, FactsState, OutcomeFact, ReferralFact
+from .models import (
+    DashboardSnapshot,
+    FactsState,
+    OutcomeBlock,
+    OutcomeFact,
+    ReferralBlock,
+    ReferralFact,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -300,6 +307,7 @@ def _rebuild(cursor) -> int:
     ReferralFact.objects.all()._raw_delete(ReferralFact.objects.db)
     done = _insert_referral_facts(cursor, Referral.objects.all(), ordered=True)
     _insert_outcome_facts(cursor, None)
+    blocks.rebuild(cursor)
     return done
 
 
@@ -326,12 +334,15 @@ def refresh(
                 # Past a few percent, 500 at a time costs more than rebuilding everything.
                 full = len(ids) > max(CHUNK, Referral.objects.count() * FULL_SHARE)
             done = 0
+            stale_blocks = False
             if full:
                 done = _rebuild(cursor)
                 state.full_at = started
             else:
+                touched: set = set()
                 for i in range(0, len(ids), CHUNK):
                     chunk = ids[i : i + CHUNK]
+                    touched |= blocks.keys_of(cursor, chunk)  # where they were
                     OutcomeFact.objects.filter(fact_id__in=chunk)._raw_delete(
                         OutcomeFact.objects.db
                     )
@@ -340,15 +351,22 @@ def refresh(
                     )
                     done += _insert_referral_facts(cursor, Referral.objects.filter(id__in=chunk))
                     _insert_outcome_facts(cursor, chunk)
+                    touched |= blocks.keys_of(cursor, chunk)  # where they are now
+                stale = blocks.stale_keys(cursor)
+                touched = None if stale is None else touched | stale
+                blocks.rebuild(cursor, touched)
+                # Blocks out of step with the facts (a referral deleted since): the figures
+                # changed even if no record did.
+                stale_blocks = touched is None or bool(touched)
             if full and connection.vendor == "postgresql":
-                for model in (ReferralFact, OutcomeFact):
+                for model in (ReferralFact, OutcomeFact, ReferralBlock, OutcomeBlock):
                     cursor.execute(f"ANALYZE {model._meta.db_table}")
         state.areas = sorted(
             a
             for a in ReferralFact.objects.order_by().values_list("area", flat=True).distinct()
             if a
         )
-        unchanged = not full and not ids
+        unchanged = not full and not ids and not stale_blocks
         state.refreshed_at = started
         state.save()
         if unchanged:

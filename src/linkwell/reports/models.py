@@ -110,3 +110,47 @@ class DashboardSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"dashboard {self.start}..{self.end} {self.area or 'all'} as of {self.as_of}"
+
+
+class ReferralBlock(models.Model):
+    """The referral facts of one day (local date the referral was made) and one area, packed
+    as fixed-width binary records (`reports.blocks.REFERRAL_ROW`): a request for a period reads
+    one row per day and area instead of a third of a million facts rows. Derived from
+    `ReferralFact` by `reports.blocks` at every refresh; read only by `reports.blocks`."""
+
+    day = models.DateField()
+    area = models.CharField(max_length=8, blank=True)
+    n = models.PositiveIntegerField()  # records in `rows` (checked against the facts)
+    rows = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "area"], name="reports_refblock_unique")
+        ]
+        indexes = [models.Index(fields=["area", "day"], name="reports_refblock_area_idx")]
+
+    def __str__(self) -> str:
+        return f"referral facts of {self.day} {self.area or '-'}"
+
+
+class OutcomeBlock(models.Model):
+    """The outcome facts of one day, area and tracked score, packed like `ReferralBlock`
+    (`reports.blocks.OUTCOME_ROW`)."""
+
+    day = models.DateField()
+    area = models.CharField(max_length=8, blank=True)
+    instrument = models.CharField(max_length=20)
+    measure = models.CharField(max_length=40)
+    n = models.PositiveIntegerField()
+    rows = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "area", "instrument", "measure"], name="reports_outblock_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["area", "day"], name="reports_outblock_area_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.measure} facts of {self.day} {self.area or '-'}"
