@@ -33,13 +33,11 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from linkwell.directory import match_places
 from linkwell.directory.models import (
-    Accessibility,
     ApprovalStatus,
-    CostOption,
     Location,
     NeedTaxonomyTerm,
-    Schedule,
     Service,
     ServiceAtLocation,
     ServiceStatus,
@@ -52,6 +50,7 @@ from linkwell.directory.selectors import (
     service_search_queryset,
 )
 from linkwell.lib.postcode import distance_km
+from linkwell.referrals.models import Need
 
 from . import matching
 from .models import Case
@@ -248,10 +247,18 @@ def _ids_table(ids) -> tuple[str, list]:
 
 
 def _datetime(value):
-    """A date and time read by plain SQL as the ORM would give it (aware, in UTC)."""
+    """A date and time read by plain SQL as the ORM would give it (aware)."""
     if value is None or (isinstance(value, datetime.datetime) and value.tzinfo is not None):
         return value
+    if isinstance(value, datetime.datetime):  # SQLite's converter: naive, in the database's zone
+        return value.replace(tzinfo=connection.timezone)
     return connection.ops.convert_datetimefield_value(value, None, connection)
+
+
+def _time(value):
+    if value is None or isinstance(value, datetime.time):
+        return value
+    return connection.ops.convert_timefield_value(value, None, connection)
 
 
 def _rows(sql: str, params) -> list:
@@ -309,6 +316,9 @@ def _filter_sql(person, prefs, *, listed: bool) -> tuple[str, list] | None:
 def _places_of_candidates(person, prefs, box, *, listed: bool) -> list:
     """(service id, latitude, longitude) of every located place in `box` (None: anywhere)
     of a service that passes the filters."""
+    found = _match_places_in(person, prefs, box)
+    if found is not None:
+        return found
     condition = _filter_sql(person, prefs, listed=listed)
     if condition is None:
         return []
@@ -318,12 +328,55 @@ def _places_of_candidates(person, prefs, box, *, listed: bool) -> list:
     if box is not None:
         located = "l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s"
         box_params = list(box)
-    join = "JOIN"
     return _rows(
         "SELECT sal.service_id, l.latitude, l.longitude FROM directory_location l "  # noqa: S608
-        f"{join} directory_serviceatlocation sal ON sal.location_id = l.id "
-        f"{join} directory_service s ON s.id = sal.service_id WHERE {located} AND {where}",
+        "JOIN directory_serviceatlocation sal ON sal.location_id = l.id "
+        f"JOIN directory_service s ON s.id = sal.service_id WHERE {located} AND {where}",
         [*box_params, *params],
+    )
+
+
+def _match_places_in(person, prefs, box) -> list | None:
+    """`_places_of_candidates` from the matching places (`directory.match_places`): the
+    places in the box are read from one covering index with the needs (as bits), ages and
+    cost beside them, and only those that pass meet their service row (approval, deletion,
+    status, last checked: the public filter's covering index). None: a need has no bit."""
+    if not match_places.available():
+        return None
+    mask = 0
+    if person.needs:
+        mask = match_places.need_mask(
+            Need.objects.filter(code__in=sorted(person.needs)).values_list("pk", flat=True)
+        )
+        if mask is None:
+            return None
+    where = []
+    params: list = []
+    if box is not None:
+        where.append("m.latitude BETWEEN %s AND %s AND m.longitude BETWEEN %s AND %s")
+        params += list(box)
+    if person.needs:
+        where.append("(m.need_bits & %s) <> 0")
+        params.append(mask)
+    if person.age is not None:
+        where.append("(m.minimum_age IS NULL OR m.minimum_age <= %s)")
+        where.append("(m.maximum_age IS NULL OR m.maximum_age >= %s)")
+        params += [person.age, person.age]
+    if prefs.free_only:
+        where.append("NOT m.paid")
+    where += [
+        "s.approval_status = %s",
+        "s.deleted_at IS NULL",
+        "s.status <> %s",
+        "s.last_verified_at >= %s",
+    ]
+    params += [PUBLISHED, DEFUNCT, connection.ops.adapt_datetimefield_value(hidden_cutoff())]
+    # SQLite: the places first (CROSS JOIN keeps the order), the service row by primary key.
+    join = "CROSS JOIN" if _sqlite() else "JOIN"
+    return _rows(
+        f"SELECT m.service_id, m.latitude, m.longitude FROM {match_places.TABLE} m "  # noqa: S608
+        f"{join} directory_service s ON s.id = m.service_id WHERE {' AND '.join(where)}",
+        params,
     )
 
 
@@ -410,7 +463,7 @@ def read_candidates(ids: list, *, origin) -> dict:
         table_params,
     ):
         candidate = known[by_db[db_sid]]
-        candidate.places.append(_uuid(location_id))
+        candidate.places.append(location_id)  # as the database stores it
         by_location[location_id].append(candidate)
         if kind == VIRTUAL:
             candidate.online = True
@@ -538,33 +591,49 @@ def service_profiles(ids: list, *, origin, now=None, known: dict | None = None) 
     if known is None:
         known = read_candidates(ids, origin=origin)
     ids = [sid for sid in ids if sid in known]
+    by_db = {_db_id(sid): sid for sid in ids}
+    table, params = _ids_table(by_db)
     target_groups = defaultdict(set)
-    through = Service.target_groups.through
-    for sid, code in through.objects.filter(service_id__in=ids).values_list(
-        "service_id", "targetgroup__code"
+    for db_sid, code in _rows(
+        f"SELECT tg.service_id, t.code FROM {table} "  # noqa: S608
+        f"JOIN {Service.target_groups.through._meta.db_table} tg ON tg.service_id = c.value "
+        "JOIN directory_targetgroup t ON t.id = tg.targetgroup_id",
+        params,
     ):
-        target_groups[sid].add(code)
+        target_groups[by_db[db_sid]].add(code)
     sessions = defaultdict(list)
-    for sid, byday, opens_at, closes_at in Schedule.objects.filter(service_id__in=ids).values_list(
-        "service_id", "byday", "opens_at", "closes_at"
+    # In opening order, as the ORM reads schedules (Schedule.Meta.ordering).
+    for db_sid, byday, opens_at, closes_at in _rows(
+        f"SELECT sc.service_id, sc.byday, sc.opens_at, sc.closes_at FROM {table} "  # noqa: S608
+        "JOIN directory_schedule sc ON sc.service_id = c.value ORDER BY sc.opens_at",
+        params,
     ):
         days = _days(byday)
         if days:
-            sessions[sid].append(matching.Session(days, opens_at, closes_at))
-    not_free = set(
-        CostOption.objects.filter(service_id__in=ids, amount__gt=0).values_list(
-            "service_id", flat=True
+            sessions[by_db[db_sid]].append(
+                matching.Session(days, _time(opens_at), _time(closes_at))
+            )
+    not_free = {
+        by_db[db_sid]
+        for (db_sid,) in _rows(
+            f"SELECT DISTINCT co.service_id FROM {table} "  # noqa: S608
+            "JOIN directory_costoption co ON co.service_id = c.value WHERE co.amount > 0",
+            params,
         )
-    )
+    }
     services_at = defaultdict(set)
     for sid in ids:
         for location_id in known[sid].places:
             services_at[location_id].add(sid)
     features = defaultdict(set)
     if services_at:
-        for location_id, code in Accessibility.objects.filter(
-            location_id__in=list(services_at), feature__isnull=False
-        ).values_list("location_id", "feature__code"):
+        places, places_params = _ids_table(services_at)
+        for location_id, code in _rows(
+            f"SELECT a.location_id, f.code FROM {places} "  # noqa: S608
+            "JOIN directory_accessibility a ON a.location_id = c.value "
+            "JOIN directory_accessibilityfeature f ON f.id = a.feature_id",
+            places_params,
+        ):
             for sid in services_at[location_id]:
                 features[sid].add(code)
     return {

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 
+from . import match_places
+
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
 FTS_TABLE = "directory_service_fts"
 # FTS5's own table of the indexed rows (rowid `id`, `c0` = service_id, `c1` = body). Migration
@@ -126,6 +128,8 @@ def index_services(service_ids: Iterable[uuid.UUID]) -> None:
                         f"FROM (VALUES {values}) AS v(id, body) WHERE s.id = v.id",
                         [x for pk, text in part for x in (pk, text)],
                     )
+    # Matching's table of places (casework issue 3), kept in step at the same points.
+    match_places.refresh(ids)
 
 
 def reindex_all() -> None:

@@ -1,0 +1,163 @@
+"""Matching places: a derived table of every located place of every service with the facts
+matching filters candidates on beside the coordinates, so the services near a person that
+could fit are found by reading one index (`casework.matching_selectors`).
+
+One row per service and located place (`directory_matchplace`): service id, location id,
+latitude, longitude, `need_bits` (bit n set when one of the service's taxonomy terms answers
+the need with id n, through NeedTaxonomyTerm), the service's minimum and maximum age, and
+`paid` (a cost option with an amount above 0). A covering index on the coordinates and those
+columns lets the candidate query check every place in a box without looking anything up;
+only the places that pass meet the service row, for what changes without a listing being
+saved (approval, deletion, status, last checked: never copied here).
+
+Kept in step by `refresh(service_ids)`, which `search.index_services` calls after indexing
+the text: every service-layer write of a listing (`services._apply`) and the importer end
+there, and `reindex_all` refreshes every service. A refresh also refreshes the other
+services at the same places (a place's coordinates belong to every service there). The
+table is plain SQL (like the FTS5 table), made and filled by migration 0008; `refresh_all`
+rebuilds it (after a change to the needs' taxonomy terms, which only migrations make).
+
+Needs with an id above `MAX_NEED_ID` have no bit: matching then filters by needs the
+earlier way (`matching_selectors._filter_sql`).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable
+
+from django.db import connection
+
+TABLE = "directory_matchplace"
+BOX_INDEX = "directory_matchplace_box"
+MAX_NEED_ID = 62
+BATCH = 5000
+# From this many services a refresh rebuilds the whole table (an import).
+REBUILD_FROM = 20000
+
+
+def create_statements(vendor: str) -> list[str]:
+    if vendor == "sqlite":
+        return [
+            f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+            "service_id char(32) NOT NULL, location_id char(32) NOT NULL, "
+            "latitude real NOT NULL, longitude real NOT NULL, need_bits integer NOT NULL, "
+            "minimum_age integer NULL, maximum_age integer NULL, paid bool NOT NULL, "
+            "PRIMARY KEY (service_id, location_id)) WITHOUT ROWID",
+            # Covers the candidate query (the primary key, service_id, rides along).
+            f"CREATE INDEX IF NOT EXISTS {BOX_INDEX} ON {TABLE} "
+            "(latitude, longitude, need_bits, minimum_age, maximum_age, paid)",
+        ]
+    if vendor == "postgresql":
+        return [
+            f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+            "service_id uuid NOT NULL, location_id uuid NOT NULL, "
+            "latitude double precision NOT NULL, longitude double precision NOT NULL, "
+            "need_bits bigint NOT NULL, minimum_age integer NULL, maximum_age integer NULL, "
+            "paid boolean NOT NULL, PRIMARY KEY (service_id, location_id))",
+            f"CREATE INDEX IF NOT EXISTS {BOX_INDEX} ON {TABLE} (latitude, longitude) "
+            "INCLUDE (need_bits, minimum_age, maximum_age, paid, service_id)",
+        ]
+    return []
+
+
+def available() -> bool:
+    return connection.vendor in ("sqlite", "postgresql")
+
+
+def _db_ids(ids: Iterable) -> list:
+    out = []
+    for value in ids:
+        u = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        out.append(u.hex if connection.vendor == "sqlite" else u)
+    return out
+
+
+def _ids_table(ids: list) -> tuple[str, list]:
+    if connection.vendor == "sqlite":
+        return "json_each(%s) AS c", [json.dumps(ids)]
+    return "unnest(%s::uuid[]) AS c(value)", [ids]
+
+
+def refresh(service_ids: Iterable) -> None:
+    """Rewrite the rows of these services and of the other services at their places, in a
+    fixed number of statements per batch of `BATCH` services; from `REBUILD_FROM` services
+    (an import) the whole table is rebuilt instead, which is cheaper than finding and
+    replacing most of its rows."""
+    if not available():
+        return
+    ids = set(_db_ids(service_ids))
+    if not ids:
+        return
+    if len(ids) >= REBUILD_FROM:
+        refresh_all()
+        return
+    with connection.cursor() as cursor:
+        # The other services at the same places (a place's coordinates are every service's).
+        others: set = set()
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), BATCH):
+            table, params = _ids_table(ordered[start : start + BATCH])
+            cursor.execute(
+                f"SELECT DISTINCT other.service_id FROM {table} "  # noqa: S608
+                "JOIN directory_serviceatlocation sal ON sal.service_id = c.value "
+                "JOIN directory_serviceatlocation other ON other.location_id = sal.location_id",
+                params,
+            )
+            others.update(row[0] for row in cursor.fetchall())
+        ordered = sorted(ids | others)
+        for start in range(0, len(ordered), BATCH):
+            table, params = _ids_table(ordered[start : start + BATCH])
+            cursor.execute(
+                f"DELETE FROM {TABLE} WHERE service_id IN (SELECT c.value FROM {table})",  # noqa: S608
+                params,
+            )
+            cursor.execute(
+                _insert_sql(f"{table} JOIN directory_service s ON s.id = c.value"), params
+            )
+
+
+def refresh_all() -> None:
+    """Rebuild the whole table (two statements)."""
+    if not available():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+        # In key order: 20% faster than in the order of the join on SQLite.
+        cursor.execute(_insert_sql("directory_service s") + " ORDER BY s.id, l.id", [])
+
+
+def _insert_sql(services: str) -> str:
+    """INSERT … SELECT of the rows of the services in the FROM item `services` (alias s)."""
+    bit = "(1 << nt.need_id)" if connection.vendor == "sqlite" else "(1::bigint << nt.need_id)"
+    total = f"SUM(DISTINCT {bit})" + ("" if connection.vendor == "sqlite" else "::bigint")
+    need_bits = (
+        f"COALESCE((SELECT {total} FROM directory_attribute a "  # noqa: S608
+        "JOIN directory_needtaxonomyterm nt ON nt.taxonomy_term_id = a.taxonomy_term_id "
+        f"WHERE a.link_entity = 'service' AND a.link_id = s.id AND nt.need_id <= {MAX_NEED_ID}"
+        "), 0)"
+    )
+    paid = (
+        "EXISTS (SELECT 1 FROM directory_costoption co WHERE co.service_id = s.id "
+        "AND co.amount > 0)"
+    )
+    return (
+        f"INSERT INTO {TABLE} (service_id, location_id, latitude, longitude, "  # noqa: S608
+        "need_bits, minimum_age, maximum_age, paid) "
+        f"SELECT s.id, l.id, l.latitude, l.longitude, {need_bits}, s.minimum_age, "
+        f"s.maximum_age, {paid} FROM {services} "
+        "JOIN directory_serviceatlocation sal ON sal.service_id = s.id "
+        "JOIN directory_location l ON l.id = sal.location_id "
+        "WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL"
+    )
+
+
+def need_mask(need_ids: Iterable[int]) -> int | None:
+    """The bits of these needs, or None when one has no bit (filter the earlier way)."""
+    mask = 0
+    for need_id in need_ids:
+        if not 0 <= need_id <= MAX_NEED_ID:
+            return None
+        mask |= 1 << need_id
+    return mask
