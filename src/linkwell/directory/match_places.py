@@ -130,7 +130,11 @@ def refresh_all() -> None:
 
 def _insert_sql(services: str) -> str:
     """INSERT … SELECT of the rows of the services in the FROM item `services` (alias s)."""
-    bit = "(1 << nt.need_id)" if connection.vendor == "sqlite" else "(1::bigint << nt.need_id)"
+    bit = (
+        "(1 << nt.need_id)"
+        if connection.vendor == "sqlite"
+        else "(1::bigint << nt.need_id::integer)"
+    )
     total = f"SUM(DISTINCT {bit})" + ("" if connection.vendor == "sqlite" else "::bigint")
     need_bits = (
         f"COALESCE((SELECT {total} FROM directory_attribute a "  # noqa: S608
