@@ -593,9 +593,10 @@ class _Clash(Exception):
 
 
 class _Row:
-    """A new nested row (schedule, language, phone…): its column values by attname. All the
+    """A new row (a service, place or organisation new to the directory, or a nested schedule,
+    language, phone…): its column values by attname, also readable as attributes. All the
     import does with one is write it, and a model instance costs several times as much to
-    make (a service has about ten of them)."""
+    make (a service has about ten nested rows)."""
 
     __slots__ = ("model", "values")
 
@@ -606,9 +607,20 @@ class _Row:
     def pk(self):
         return self.values["id"]
 
+    def __getattr__(self, name: str):
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
     def set(self, name: str, value) -> None:
         attname, value = _column(self.model, name, value)
         self.values[attname] = value
+
+
+def _model(obj):
+    """The model of a row: a `_Row`'s, or a model instance's class."""
+    return obj.model if type(obj) is _Row else type(obj)
 
 
 _SPECS: dict[type, tuple[dict, list, dict, frozenset]] = {}
@@ -663,9 +675,11 @@ class _Rows:
         self.replace_locations: set[uuid.UUID] = set()
         self.replace_target_groups: set[uuid.UUID] = set()
         self.target_groups: list[tuple[uuid.UUID, int]] = []
+        # Created services' searchable text, by id (`_search_text`).
+        self.texts: dict[uuid.UUID, str] = {}
 
     def add(self, obj):
-        self.create[obj.model if type(obj) is _Row else type(obj)][obj.pk] = obj
+        self.create[_model(obj)][obj.pk] = obj
         return obj
 
     def merge(self, other: _Rows) -> None:
@@ -684,6 +698,7 @@ class _Rows:
         self.replace_locations |= other.replace_locations
         self.replace_target_groups |= other.replace_target_groups
         self.target_groups += other.target_groups
+        self.texts.update(other.texts)
 
     def write(self) -> None:
         services, locations = list(self.replace_services), list(self.replace_locations)
@@ -706,7 +721,11 @@ class _Rows:
             Phone.objects.filter(location_id__in=part).delete()
         for model in _CREATE_ORDER:
             rows = list(self.create.get(model, {}).values())
-            if rows:
+            if not rows:
+                continue
+            if model is Service and connection.vendor == "postgresql":
+                _insert_services_with_vectors(rows, self.texts)
+            else:
                 _insert(model, rows)
         for model, rows in self.update.items():
             fields = _SERVICE_UPDATE_FIELDS if model is Service else _UPDATE_FIELDS[model]
@@ -765,41 +784,79 @@ def _insert(model, objs: list) -> None:
         model.objects.bulk_create(objs, batch_size=500)
         return
     names = [f.attname for f in fields]
-    if isinstance(objs[0], _Row):
-        get = operator.itemgetter(*names)
-        _insert_values(model, fields, [get(row.values) for row in objs])
-        return
-    _insert_values(model, fields, [tuple(getattr(o, n) for n in names) for o in objs])
+    get = operator.itemgetter(*names)
+    _insert_values(
+        model,
+        fields,
+        [get(o.values) if type(o) is _Row else tuple(getattr(o, n) for n in names) for o in objs],
+    )
     for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        if type(obj) is not _Row:
+            obj._state.adding = False
+            obj._state.db = connection.alias
+
+
+_SERVICES_TEMP = "linkwell_import_service"
+
+
+def _insert_services_with_vectors(objs: list, texts: dict) -> None:
+    """PostgreSQL: new services with their search vectors (`search.VECTOR_SQL` of the text the
+    import worked out for each), so that each row is written once: COPY into a temporary
+    table, then one INSERT … SELECT computing the vectors. Updating the vectors after the rows
+    were written (`search.index_services`) wrote every row and its index entries again."""
+    fields = [f for f in Service._meta.concrete_fields if f.attname != "search_vector"]
+    get = operator.itemgetter(*[f.attname for f in fields])
+    prepared = _prepared_rows(fields, [get(o.values) for o in objs])
+    rows = [(*row, texts[o.pk]) for row, o in zip(prepared, objs, strict=True)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    table = quote(Service._meta.db_table)
+    with connection.cursor() as cursor:
+        # Dropped at commit, and with a savepoint rolled back after it was made.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {_SERVICES_TEMP} ON COMMIT DROP AS "  # noqa: S608
+            f"SELECT {columns}, ''::text AS search_text FROM {table} WITH NO DATA"
+        )
+        _copy_rows(cursor, f"{_SERVICES_TEMP} ({columns}, search_text)", rows)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}, search_vector) "  # noqa: S608
+            f"SELECT {columns}, {search.VECTOR_SQL % 'search_text'} FROM {_SERVICES_TEMP}"
+        )
+        cursor.execute(f"TRUNCATE {_SERVICES_TEMP}")
+
+
+def _prepared_rows(fields: list, rows: list[tuple]) -> list[tuple]:
+    db = connections[DEFAULT_DB_ALIAS]
+    columns = [
+        _prepared_column(f, col, db) for f, col in zip(fields, zip(*rows, strict=True), strict=True)
+    ]
+    return list(zip(*columns, strict=True))
+
+
+def _copy_rows(cursor, target: str, rows: list[tuple]) -> None:
+    """PostgreSQL: COPY prepared rows into `target` ("table (columns)")."""
+    # The driver's own cursor, so its errors are turned into Django's by hand (a refused row
+    # must reach the chunk's retry as an IntegrityError).
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.wrap_database_errors, cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _insert_values(model, fields: list, rows: list[tuple]) -> None:
     if not rows:
         return
-    db = connections[DEFAULT_DB_ALIAS]
-    columns = [
-        _prepared_column(f, col, db) for f, col in zip(fields, zip(*rows, strict=True), strict=True)
-    ]
-    prepared = list(zip(*columns, strict=True))
+    prepared = _prepared_rows(fields, rows)
     quote = connection.ops.quote_name
-    head = (
-        f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608 - names from the models
-        f"({', '.join(quote(f.column) for f in fields)}) VALUES "
-    )
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 - names from the models
     one = f"({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.executemany(head + one, prepared)
         elif connection.vendor == "postgresql":
-            columns = ", ".join(quote(f.column) for f in fields)
-            copy_sql = f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
-            # The driver's own cursor, so its errors are turned into Django's by hand (a
-            # refused row must reach the chunk's retry as an IntegrityError).
-            with db.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
-                for row in prepared:
-                    copy.write_row(row)
+            _copy_rows(cursor, f"{table} ({columns})", prepared)
         else:
             size = max(1, min(INSERT_ROWS, 30_000 // len(fields)))
             for part in _chunked(prepared, size):
@@ -817,6 +874,11 @@ def _child_id(ctx, item: dict, kind: str) -> uuid.UUID:
     return ctx.ids(item.get("id"), kind, required=False) or uuid.uuid4()
 
 
+_new_uuid = object.__new__
+_set_slot = object.__setattr__
+_UNKNOWN_SAFETY = uuid.SafeUUID.unknown
+
+
 class _Ids:
     """Feed ids → UUIDs: UUIDs are kept; anything else becomes uuid5(feed, kind, id)."""
 
@@ -824,6 +886,17 @@ class _Ids:
         self.source = source
 
     def __call__(self, raw, kind: str, *, required: bool = True) -> uuid.UUID | None:
+        if type(raw) is str and len(raw) == 36 and raw.count("-") == 4:
+            # `uuid.UUID(raw)` without the constructor's general handling (an import reads
+            # about 28 ids per service): the same `int(…, 16)` of the same 32 characters, so
+            # the same UUID; text it would refuse fails here too (braces, "urn:", non-hex).
+            try:
+                value = _new_uuid(uuid.UUID)
+                _set_slot(value, "int", int(raw.replace("-", ""), 16))
+                _set_slot(value, "is_safe", _UNKNOWN_SAFETY)
+                return value
+            except ValueError:
+                pass  # the general path below
         if raw in (None, ""):
             if required:
                 raise RecordError(f"a {kind} has no id")
@@ -965,11 +1038,18 @@ class _Context:
     # the keys looked for (so one not there is known to be new without another query).
     in_db: dict = field(default_factory=dict)
     checked: set = field(default_factory=set)
+    # Of those three models, the ones whose table was empty when the import began: every row
+    # of theirs in the database is one this import wrote (in `known`), so none is looked up.
+    fresh: frozenset = frozenset()
+    # PostgreSQL: services are created with their search vectors (`_search_text`); the text
+    # of those written so far, by id.
+    vectors: bool = False
+    texts: dict = field(default_factory=dict)
     # (key, previous value or _MISSING, added to done): undone when a record or chunk fails.
     undo: list = field(default_factory=list)
 
     def remember(self, obj, *, done: bool = False):
-        key = (type(obj), obj.pk)
+        key = (_model(obj), obj.pk)
         self.undo.append((key, self.known.get(key, _MISSING), done and key not in self.done))
         self.known[key] = obj
         if done:
@@ -994,16 +1074,19 @@ class _Context:
         obj = self.known.get((model, pk))
         if obj is not None:
             return obj
+        if model in self.fresh:
+            return None
         if (model, pk) in self.checked:
             return self.in_db.get((model, pk))
         return model.objects.filter(pk=pk).first()
 
     def write(self, obj, *, existing) -> None:
         """Queue `obj` to be created, or updated when `existing` (the database's row)."""
-        if existing is not None and self._stored(type(obj), obj.pk):
-            self.rows.update[type(obj)][obj.pk] = obj
+        model = _model(obj)
+        if existing is not None and self._stored(model, obj.pk):
+            self.rows.update[model][obj.pk] = obj
         else:
-            self.rows.create[type(obj)][obj.pk] = obj
+            self.rows.create[model][obj.pk] = obj
 
     def _stored(self, model, pk) -> bool:
         """In the database already (before this import, or written by an earlier chunk)."""
@@ -1015,7 +1098,7 @@ class _Context:
             return pk not in self.chunk.create.get(model, {}) and pk not in self.rows.create.get(
                 model, {}
             )
-        if key in self.checked:
+        if model in self.fresh or key in self.checked:
             return False
         return model.objects.filter(pk=pk).exists()
 
@@ -1023,6 +1106,22 @@ class _Context:
 def _copy(obj):
     """A separate instance to change: a record that fails must not alter shared rows."""
     return copy.copy(obj)
+
+
+def _updated(existing, values: dict):
+    """A changed copy of a row read from the database or written by this import (`values` by
+    field name; a foreign key given as a row, a model instance or None)."""
+    model = _model(existing)
+    if type(existing) is _Row:
+        row = _Row(model, dict(existing.values))
+        for name, value in values.items():
+            row.set(name, value)
+        return row
+    obj = _copy(existing)
+    for name, value in values.items():
+        attname, value = _column(model, name, value)
+        setattr(obj, attname, value)
+    return obj
 
 
 def _taxonomy(ctx: _Context, raw_id, name: str = "") -> Taxonomy | None:
@@ -1120,9 +1219,9 @@ def _organization(ctx: _Context, record: dict) -> Organization:
         "source_imported_at": ctx.imported_at,
     }
     existing = ctx.lookup(Organization, oid)
-    organization = _copy(existing) if existing is not None else Organization(id=oid)
-    for key, value in values.items():
-        setattr(organization, key, value)
+    organization = _updated(existing, values) if existing is not None else None
+    if organization is None:
+        organization = _child(Organization, id=oid, **values)
     ctx.write(organization, existing=existing)
     return ctx.remember(organization, done=True)
 
@@ -1288,9 +1387,9 @@ def _location(ctx: _Context, loc: dict, features: dict[str, str]) -> Location:
         "source_imported_at": ctx.imported_at,
     }
     existing = ctx.lookup(Location, lid)
-    location = _copy(existing) if existing is not None else Location(id=lid)
-    for key, value in values.items():
-        setattr(location, key, value)
+    location = _updated(existing, values) if existing is not None else None
+    if location is None:
+        location = _child(Location, id=lid, **values)
     ctx.write(location, existing=existing)
     if existing is not None:
         ctx.rows.replace_locations.add(lid)
@@ -1407,7 +1506,8 @@ def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
         if verified is None and assured:
             verified = timezone.make_aware(datetime.datetime.combine(assured, datetime.time()))
         service = ctx.rows.add(
-            Service(
+            _child(
+                Service,
                 id=sid,
                 approval_status=ApprovalStatus.PUBLISHED if ctx.publish else ApprovalStatus.PENDING,
                 last_verified_at=verified,
@@ -1415,9 +1515,7 @@ def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
             )
         )
     else:
-        service = _copy(existing)
-        for key, value in values.items():
-            setattr(service, key, value)
+        service = _updated(existing, values)
         ctx.rows.update[Service][sid] = service
         ctx.rows.replace_services.add(sid)
     if extension:
@@ -1468,12 +1566,12 @@ def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
         )
     _contacts(ctx, _dicts(record, "contacts"), service=service)
     _phones(ctx, _dicts(record, "phones"), service=service)
-    seen_terms = set()
+    seen_terms = {}
     for a in _dicts(record, "attributes"):
         term = _term(ctx, a.get("taxonomy_term"), a.get("taxonomy_term_id"))
         if term.pk in seen_terms:
             continue
-        seen_terms.add(term.pk)
+        seen_terms[term.pk] = term
         ctx.rows.add(
             _child(
                 Attribute,
@@ -1485,13 +1583,57 @@ def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
                 value=_text(a, "value", 255),
             )
         )
+    if created and ctx.vectors:
+        _search_text(ctx, service, organization, list(seen_terms.values()), extension)
     return service, created
+
+
+def _search_text(ctx: _Context, service: _Row, organization, terms: list, extension) -> None:
+    """PostgreSQL: the searchable text of a service the record creates, worked out from the
+    rows being written as `search._texts` reads it back once they are (`search.join_text`),
+    so the service's row is written with its vector. At the end of the import the text is
+    read back all the same, and a service whose text came out different is updated
+    (`search.index_imported`)."""
+    sid, values = service.pk, service.values
+    rows = ctx.rows.create
+    languages = [
+        f"{row.values['name']} {row.values['note']}"
+        for row in rows.get(Language, {}).values()
+        if row.values["service_id"] == sid
+    ]
+    places = [
+        ctx.known[(Location, row.values["location_id"])].name
+        for row in rows.get(ServiceAtLocation, {}).values()
+    ]
+    groups = []
+    if extension:
+        codes = [c for c in _list(extension.get("target_groups")) if c in ctx.target_groups]
+        groups = search.group_labels(ctx.target_groups[c] for c in dict.fromkeys(codes))
+    columns = [
+        values["name"],
+        values["alternate_name"],
+        values["description"],
+        values["eligibility_description"],
+        values["culturally_specific_notes"],
+        organization.name,
+    ]
+    ctx.rows.texts[sid] = search.join_text(
+        columns, languages, [term.name for term in terms], places, groups
+    )
 
 
 def _chunk_ids(ctx: _Context, records: list) -> None:
     """Load the chunk's services, locations and organisations already in the database (three
-    queries), instead of looking each up as it is read."""
+    queries), instead of looking each up as it is read. Not looked up: rows this import has
+    written (`known`), and any row of a table that was empty when the import began (`fresh`:
+    the first import into an empty directory looks nothing up)."""
+    _chunk_areas(ctx, records)
+    ctx.in_db = {}
+    ctx.checked = set()
+    if len(ctx.fresh) == 3:
+        return
     services, locations, organizations = set(), set(), set()
+    known = ctx.known
 
     def add(target, raw, kind):
         try:
@@ -1513,12 +1655,12 @@ def _chunk_ids(ctx: _Context, records: list) -> None:
             if isinstance(loc, dict):
                 add(locations, loc.get("id"), "location")
                 add(organizations, loc.get("organization_id"), "organization")
-    _chunk_areas(ctx, records)
-    ctx.in_db = {}
-    ctx.checked = set()
     for model, ids in ((Service, services), (Location, locations), (Organization, organizations)):
+        if model in ctx.fresh:
+            continue
+        ids = [pk for pk in ids if (model, pk) not in known]
         ctx.checked |= {(model, pk) for pk in ids}
-        for part in _chunked(list(ids), 500):
+        for part in _chunked(ids, 500):
             for obj in model.objects.filter(pk__in=part):
                 ctx.in_db[(model, obj.pk)] = obj
 
@@ -1664,6 +1806,10 @@ def feed_import(
         return str(record.get("id", "")) if isinstance(record, dict) else ""
 
     with _without_gc(), _large_sqlite_cache(), transaction.atomic():
+        ctx.fresh = frozenset(
+            model for model in (Service, Location, Organization) if not model.objects.exists()
+        )
+        ctx.vectors = connection.vendor == "postgresql"
         for records in _chunked(feed.services, CHUNK):
             _chunk_ids(ctx, records)
             start = (
@@ -1699,6 +1845,7 @@ def feed_import(
                     raise _Clash
                 with transaction.atomic():
                     ctx.chunk.write()
+                ctx.texts.update(ctx.chunk.texts)
             except (_Clash, IntegrityError, DatabaseError):
                 # The database refused a row: write this chunk again one record at a time,
                 # each in its own savepoint, to find and skip the bad record(s).
@@ -1723,6 +1870,7 @@ def feed_import(
                         ctx.rollback_to(mark)
                         report.add_error(record_id_of(record) or "(no id)", _database_error(exc))
                     else:
+                        ctx.texts.update(ctx.chunk.texts)
                         good.append(service.pk)
                         report.created += created
                         report.updated += not created
@@ -1731,7 +1879,7 @@ def feed_import(
             imported += good
         if retire:
             _retire_missing(ctx, feed, report)
-        search.index_services(imported)
+        search.index_imported(imported, ctx.texts)
     report.warnings = ctx.warnings[:MAX_REPORTED]
     return report
 

@@ -83,22 +83,44 @@ def _texts(ids: list) -> dict[uuid.UUID, str]:
         "pk", *_SERVICE_TEXT_COLUMNS
     ):
         e = extra[pk]
-        parts = [
-            *columns,
-            *e["languages"],
-            *e["terms"],
-            *e["places"],
-            *e["groups"],
-        ]
-        texts[pk] = " ".join(p for p in parts if p)
+        texts[pk] = join_text(columns, e["languages"], e["terms"], e["places"], e["groups"])
     return texts
 
 
+def join_text(columns, languages, terms, places, groups) -> str:
+    """A service's searchable text from its parts: `columns` in the order of
+    `_SERVICE_TEXT_COLUMNS`, then each language as "name note", its taxonomy terms' names, its
+    places' names and its target groups' labels (empty parts left out)."""
+    parts = [*columns, *languages, *terms, *places, *groups]
+    return " ".join(p for p in parts if p)
+
+
+def group_labels(groups) -> list[str]:
+    """Target groups' labels in the order `_texts` gives them (by order, then code)."""
+    return [str(g.display_label) for g in sorted(groups, key=lambda g: (g.order, g.code))]
+
+
 INDEX_BATCH = 1000
+# The tsvector of a text (`%s`): the same as SearchVector(Value(text), config="english").
+VECTOR_SQL = "to_tsvector('english'::regconfig, COALESCE(%s, ''))"
 
 
 def index_services(service_ids: Iterable[uuid.UUID]) -> None:
-    ids = list(service_ids)
+    """Index these services' text as it is in the database (after a write)."""
+    _index(list(service_ids), {})
+
+
+def index_imported(service_ids: list[uuid.UUID], written: dict[uuid.UUID, str]) -> None:
+    """`index_services(service_ids)` at the end of an import. On PostgreSQL the services the
+    import created were written with the vector of a text it worked out from their rows
+    (`written`: id → text, `VECTOR_SQL` in their INSERT); each text is still read back here
+    as `index_services` reads it, and only a service whose text differs is updated (the order
+    in which the database lists a service's terms and places follows the query plan, which
+    depends on the tables' sizes, so the read text stays the reference)."""
+    _index(service_ids, written)
+
+
+def _index(ids: list, written: dict) -> None:
     if not ids:
         return
     for chunk in _chunks(ids, INDEX_BATCH):
@@ -117,14 +139,14 @@ def index_services(service_ids: Iterable[uuid.UUID]) -> None:
                     [(pk.hex, text) for pk, text in texts.items()],
                 )
         elif _vendor() == "postgresql":
-            # One UPDATE per batch; the same as SearchVector(Value(text), config="english").
-            rows = list(texts.items())
+            # One UPDATE per batch.
+            rows = [(pk, text) for pk, text in texts.items() if written.get(pk) != text]
+            vector = VECTOR_SQL % "v.body"
             for part in _chunks(rows, 500):
                 values = ",".join("(%s::uuid, %s)" for _ in part)
                 with connection.cursor() as cursor:
                     cursor.execute(
-                        "UPDATE directory_service AS s SET search_vector = "  # noqa: S608
-                        "to_tsvector('english'::regconfig, COALESCE(v.body, '')) "
+                        f"UPDATE directory_service AS s SET search_vector = {vector} "  # noqa: S608
                         f"FROM (VALUES {values}) AS v(id, body) WHERE s.id = v.id",
                         [x for pk, text in part for x in (pk, text)],
                     )
