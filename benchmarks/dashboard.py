@@ -520,7 +520,9 @@ def main_sqlite(args) -> None:
         out["generate_seconds"] = round(time.perf_counter() - t0, 1)
     else:
         out["rows"] = "reused"
-    out.update(measure(args.repeat, parallel=False, live=args.live, refresh=args.refresh))
+    out.update(
+        measure(args.repeat, parallel=False, live=args.live, refresh=args.refresh, check=args.check)
+    )
     text = json.dumps(out, indent=2, default=str)
     print(text)
     if args.output:
@@ -563,6 +565,12 @@ def main() -> None:
         "--live", action="store_true", help="also time the previous live implementation once"
     )
     parser.add_argument("--sqlite", help="run on this SQLite file instead (generated once)")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="also assert that every table equals the live implementation's (default period, "
+        "1,000 days, a past period and nine months of one area; minutes at scale)",
+    )
     args = parser.parse_args()
     if args.sqlite:
         main_sqlite(args)
@@ -596,7 +604,13 @@ def main() -> None:
             out["generate_seconds"] = round(time.perf_counter() - t0, 1)
         if not args.generate_only:
             out.update(
-                measure(args.repeat, parallel=args.parallel, live=args.live, refresh=args.refresh)
+                measure(
+                    args.repeat,
+                    parallel=args.parallel,
+                    live=args.live,
+                    refresh=args.refresh,
+                    check=args.check,
+                )
             )
         text = json.dumps(out, indent=2, default=str)
         print(text)
@@ -673,7 +687,9 @@ def _touch_one_percent(cursor) -> int:
     return cursor.rowcount
 
 
-def measure(repeat: int, *, parallel: bool, live: bool, refresh: str) -> dict:
+def measure(repeat: int, *, parallel: bool, live: bool, refresh: str, check: bool = False) -> dict:
+    import datetime
+
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -738,16 +754,46 @@ def measure(repeat: int, *, parallel: bool, live: bool, refresh: str) -> dict:
         runs.append(_timed(lambda: d.dashboard_tables(area), pid))
     out["dashboard_one_area_cold"] = _summary(runs)
     parts = {}
+    from linkwell.reports import blocks
+
+    records = blocks.referral_records(period)
+    outcomes = blocks.outcome_records(period)
     for name, fn in (
-        ("referral_tables", lambda: d.referral_tables(period)),
-        ("pathway_facts", lambda: d.pathway_facts(period)),
-        ("outcome_moments", lambda: d.outcome_moments(period)),
-        ("provider_tables", lambda: d.provider_tables(period)),
-        ("unmet_need_tables", lambda: d.unmet_need_tables(period)),
+        ("referral_records", lambda: blocks.referral_records(period)),
+        ("outcome_records", lambda: blocks.outcome_records(period)),
+        ("referral_tables", lambda: d.referral_tables(period, records)),
+        ("pathway_facts", lambda: d.pathway_facts(period, records)),
+        ("outcome_moments", lambda: d.outcome_moments(period, outcomes)),
+        ("fact_replies", lambda: d.fact_replies(period)),
+        ("session_tables", lambda: d._session_tables(period, area_facts=True)),
+        ("unmet_need_tables", lambda: d.unmet_need_tables(period, from_facts=True)),
+        ("publish", lambda: [t.publish() for t in d.dashboard_tables(period)]),
     ):
         with d._report_queries():
             parts[name] = _timed(fn, pid)
     out["part_seconds"] = parts
+    if check:  # every table equals the live implementation's (tests/reports/live_dashboard.py)
+        sys.path.insert(0, str(ROOT))
+        from tests.reports.test_dashboard_facts import assert_same_tables
+
+        today = period.end
+        checks = {
+            "default": period,
+            "1000_days": d.Period(today - datetime.timedelta(days=1000), today),
+            "custom": d.Period(
+                today - datetime.timedelta(days=400), today - datetime.timedelta(days=95)
+            ),
+            "one_area_9_months": d.Period(today - datetime.timedelta(days=270), today, area="SR4"),
+        }
+        out["equal_to_live"] = {}
+        for name, p in checks.items():
+            started = time.perf_counter()
+            values = assert_same_tables(p)
+            out["equal_to_live"][name] = {
+                "period": [p.start.isoformat(), p.end.isoformat(), p.area],
+                "values_compared": values,
+                "seconds": round(time.perf_counter() - started, 1),
+            }
     if live:  # the previous implementation (tests/reports/live_dashboard.py), once
         sys.path.insert(0, str(ROOT))
         from tests.reports import live_dashboard

@@ -250,20 +250,20 @@ def test_tables_computed_from_the_same_facts_are_read_back_until_the_next_refres
     from linkwell.reports.models import DashboardSnapshot
 
     _random_records(random.Random(5), referrer, practice, link_worker, 12)
-    refresh_facts()  # prepares the default period straight away
-    assert DashboardSnapshot.objects.count() == 1
+    refresh_facts()  # prepares the default period and the current quarter straight away
+    assert DashboardSnapshot.objects.count() == 2
     other = d.Period(timezone.localdate() - datetime.timedelta(days=300), timezone.localdate())
     with CaptureQueriesContext(connection) as first:
         assert_same_tables(other)  # computed, compared with the live queries, stored
     with CaptureQueriesContext(connection) as second:
         assert_same_tables(other)  # read back: the same figures
-    assert DashboardSnapshot.objects.count() == 2
+    assert DashboardSnapshot.objects.count() == 3
     assert len(second.captured_queries) < len(first.captured_queries)
     assert_same_tables(d.default_period())
     one = d.dashboard_table(other, "outcome-change")
     assert any(str(n).startswith("Figures as of") for n in one.notes)
     facts.refresh()
-    assert DashboardSnapshot.objects.count() == 1  # only the new default period
+    assert DashboardSnapshot.objects.count() == 2  # only the new default period and quarter
 
 
 @pytest.mark.django_db
@@ -276,14 +276,14 @@ def test_a_refresh_that_finds_nothing_changed_keeps_the_stored_tables(
     refresh_facts()
     other = d.Period(timezone.localdate() - datetime.timedelta(days=200), timezone.localdate())
     assert_same_tables(other)
-    assert DashboardSnapshot.objects.count() == 2
+    assert DashboardSnapshot.objects.count() == 3
     later = timezone.now() + datetime.timedelta(hours=1)
     facts.refresh(now=later)
     assert_same_tables(other)  # stored again for the new facts
     # Ten minutes on, the records are older than the safety margin: none changed.
     even_later = later + datetime.timedelta(minutes=10)
     assert facts.refresh(now=even_later) == 0
-    assert DashboardSnapshot.objects.count() == 2
+    assert DashboardSnapshot.objects.count() == 3
     assert set(DashboardSnapshot.objects.values_list("as_of", flat=True)) == {even_later}
     assert FactsState.objects.get().refreshed_at == even_later
     assert_same_tables(other)  # read back, still the same figures as the live queries

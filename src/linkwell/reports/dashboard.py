@@ -1022,7 +1022,15 @@ def _service_rows(table: Table, rows: list[dict], total: dict) -> None:
 
 
 def provider_tables(period: Period, *, service_ids=None) -> list[Table]:
-    """Replies, attendance and utilisation by service (only `service_ids` when given)."""
+    """Replies, attendance and utilisation by service (only `service_ids` when given), live
+    from the onward referrals, bookings and sessions (providers' own figures)."""
+    return [
+        _replies_table(*_live_replies(period, service_ids)),
+        *_session_tables(period, service_ids),
+    ]
+
+
+def _live_replies(period: Period, service_ids=None) -> tuple[list[dict], dict]:
     onward = _onward(period, service_ids)
     has_reason = _has_field(ServiceReferral, "decline_reason")
     has_first = _has_field(ServiceReferral, "first_response")
@@ -1053,6 +1061,53 @@ def provider_tables(period: Period, *, service_ids=None) -> list[Table]:
             values[service_id].append(days)
             values[ALL].append(days)
         medians = {k: percentile(v, 0.5) for k, v in values.items()}
+    return list(reply_rows), medians
+
+
+def fact_replies(period: Period) -> tuple[list[dict], dict]:
+    """The reply figures of the dashboard from the onward referral facts (`OnwardFact`): the
+    same counts and medians as `_live_replies`, without scanning every onward referral."""
+    from linkwell.directory.models import Service
+
+    from .models import OnwardFact
+
+    onward = OnwardFact.objects.filter(
+        created_at__gte=period.start_at, created_at__lt=period.end_before, referral=True
+    ).order_by()
+    if period.area:
+        onward = onward.filter(area=period.area)
+    counts = {
+        "sent": Count("pk"),
+        "replied": Count("reply_days"),
+        "accepted": Count("pk", filter=Q(accepted=True)),
+        "capacity": Count("pk", filter=Q(capacity=True)),
+    }
+    medians: dict = {}
+    if _postgres():
+        rows = list(
+            onward.values("service_id").annotate(**counts, m=Percentile(F("reply_days"), 0.5))
+        )
+        medians = {row["service_id"]: row["m"] for row in rows}
+        if rows:
+            medians[ALL] = onward.aggregate(m=Percentile(F("reply_days"), 0.5))["m"]
+    else:
+        rows = list(onward.values("service_id").annotate(**counts))
+        values = defaultdict(list)
+        for service_id, days in onward.filter(reply_days__isnull=False).values_list(
+            "service_id", "reply_days"
+        ):
+            values[service_id].append(days)
+            values[ALL].append(days)
+        medians = {k: percentile(v, 0.5) for k, v in values.items()}
+    names = dict(
+        Service.objects.filter(id__in=[r["service_id"] for r in rows]).values_list("id", "name")
+    )
+    for row in rows:
+        row["service__name"] = names.get(row["service_id"], "")
+    return rows, medians
+
+
+def _replies_table(reply_rows: list[dict], medians: dict) -> Table:
     replies = Table(
         "provider-replies",
         _("Provider replies to onward referrals"),
@@ -1089,6 +1144,13 @@ def provider_tables(period: Period, *, service_ids=None) -> list[Table]:
     total["acceptance"] = _rate(total["accepted"], total["replied"])
     _service_rows(replies, rows, total)
 
+    return replies
+
+
+def _session_tables(period: Period, service_ids=None, *, area_facts: bool = False) -> list[Table]:
+    """Attendance and utilisation, live. `area_facts`: the area of each onward referral from
+    its facts (`OnwardFact`, as of the last refresh) instead of a join through cases and
+    people."""
     bookings = Booking.objects.filter(
         session__starts_at__gte=period.start_at,
         session__starts_at__lt=period.end_before,
@@ -1098,7 +1160,7 @@ def provider_tables(period: Period, *, service_ids=None) -> list[Table]:
     if service_ids is not None:
         bookings = bookings.filter(session__service_id__in=service_ids)
     if period.area:
-        bookings = bookings.filter(service_referral__case__person__postcode_district=period.area)
+        bookings = bookings.filter(_onward_in_area(period.area, "service_referral", area_facts))
     marked = [s.value for s in ATTENDANCE]
     attendance_rows = bookings.values("session__service_id", "session__service__name").annotate(
         people=Count("service_referral", distinct=True, filter=~Q(status=BookingStatus.CANCELLED)),
@@ -1197,7 +1259,16 @@ def provider_tables(period: Period, *, service_ids=None) -> list[Table]:
         rows.append(item)
     total["utilisation"] = _rate(total["taken"], total["places"])
     _service_rows(utilisation, rows, total)
-    return [replies, attendance, utilisation]
+    return [attendance, utilisation]
+
+
+def _onward_in_area(area: str, field: str, from_facts: bool) -> Q:
+    """Bookings whose onward referral (`field`) is of a person living in `area`."""
+    if from_facts:
+        from .models import OnwardFact
+
+        return Q(**{f"{field}_id__in": OnwardFact.objects.filter(area=area).values("onward_id")})
+    return Q(**{f"{field}__case__person__postcode_district": area})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1207,7 +1278,15 @@ def provider_tables(period: Period, *, service_ids=None) -> list[Table]:
 MAX_AREA_COLUMNS = 8
 
 
-def unmet_need_tables(period: Period, *, now: datetime.datetime | None = None) -> list[Table]:
+def unmet_need_tables(
+    period: Period,
+    *,
+    now: datetime.datetime | None = None,
+    from_facts: bool = False,
+) -> list[Table]:
+    """Unmet needs and waitlists, live. `from_facts`: onward referrals declined for capacity
+    and the area of each onward referral from their facts (`OnwardFact`, as of the last
+    refresh) instead of scanning every onward referral and joining cases and people."""
     tables = []
     try:
         from linkwell.casework.models import UnmetNeed
@@ -1272,7 +1351,7 @@ def unmet_need_tables(period: Period, *, now: datetime.datetime | None = None) -
         status=BookingStatus.WAITLISTED, session__starts_at__gte=now, session__cancelled=False
     ).order_by()
     if period.area:
-        waiting = waiting.filter(service_referral__case__person__postcode_district=period.area)
+        waiting = waiting.filter(_onward_in_area(period.area, "service_referral", from_facts))
     per_session = list(waiting.values("session__service_id", "session_id").annotate(n=Count("id")))
     longest: dict = defaultdict(int)
     for row in per_session:
@@ -1281,8 +1360,21 @@ def unmet_need_tables(period: Period, *, now: datetime.datetime | None = None) -
     waits = waiting.values("session__service_id", "session__service__name").annotate(
         people=Count("service_referral", distinct=True), sessions=Count("session", distinct=True)
     )
-    capacity = {}
-    if _has_field(ServiceReferral, "decline_reason"):
+    if from_facts:
+        from .models import OnwardFact
+
+        declined = OnwardFact.objects.filter(
+            created_at__gte=period.start_at,
+            created_at__lt=period.end_before,
+            referral=True,
+            capacity=True,
+        ).order_by()
+        if period.area:
+            declined = declined.filter(area=period.area)
+        capacity = dict(
+            declined.values("service_id").annotate(n=Count("pk")).values_list("service_id", "n")
+        )
+    elif _has_field(ServiceReferral, "decline_reason"):
         capacity = dict(
             _onward(period)
             .filter(decline_reason="capacity")
@@ -1290,12 +1382,11 @@ def unmet_need_tables(period: Period, *, now: datetime.datetime | None = None) -
             .annotate(n=Count("id"))
             .values_list("service_id", "n")
         )
-    names = dict(
-        ServiceReferral.objects.filter(service_id__in=list(capacity))
-        .order_by()  # Meta.ordering would make DISTINCT return one row per onward referral
-        .values_list("service_id", "service__name")
-        .distinct()
-    )
+    else:
+        capacity = {}
+    from linkwell.directory.models import Service
+
+    names = dict(Service.objects.filter(id__in=list(capacity)).values_list("id", "name"))
     table = Table(
         "waitlists",
         _("Declined for capacity and waitlists"),
@@ -1442,19 +1533,21 @@ def dashboard_tables(
     the volume of data; fewer when the fact-based tables of this period, area and language
     were already computed from the same facts (`reports.snapshots`)."""
     fresh = fresh or freshness()
+    from_facts = fresh.as_of is not None
     with _report_queries():
         fact = {t.name: t for t in _from_facts(_fact_tables(period, fresh), fresh)}
         if fact_tables_only:
             return list(fact.values())
         return [
             *(fact[n] for n in ("referrals-by-month", "referrals-by-source", "pathway", "waits")),
-            *provider_tables(period),
+            fact["provider-replies"],
+            *_session_tables(period, area_facts=from_facts),
             *(
                 fact[n]
                 for n in ("outcome-change", *(f"outcome-equity-{k}" for k in DIMENSION_KEYS))
             ),
             *(fact[f"equity-{k}"] for k in DIMENSION_KEYS),
-            *unmet_need_tables(period),
+            *unmet_need_tables(period, from_facts=from_facts),
         ]
 
 
@@ -1475,6 +1568,7 @@ def _fact_tables(period: Period, fresh: Freshness) -> list[Table]:
     tables += pathway_tables(facts)
     tables += outcome_tables(outcome_moments(period, blocks.outcome_records(period)))
     tables += equity_tables(facts)
+    tables.append(_replies_table(*fact_replies(period)))
     if fresh.as_of is not None:
         snapshots.store(period, fresh.as_of, tables)
     return tables
@@ -1508,9 +1602,9 @@ def dashboard_table(period: Period, name: str) -> Table | None:
 def _dashboard_table(period: Period, name: str, fresh: Freshness) -> Table:
     from . import snapshots
 
-    if fresh.as_of is not None and name not in (
-        "provider-replies", "attendance", "utilisation", "unmet-need", "waitlists"
-    ):  # fmt: skip
+    live = ("attendance", "utilisation", "unmet-need", "waitlists")
+    from_facts = fresh.as_of is not None
+    if from_facts and name not in live:
         stored = snapshots.load(period, fresh.as_of)
         if stored is not None:
             return next(t for t in _from_facts(stored, fresh) if t.name == name)
@@ -1520,12 +1614,14 @@ def _dashboard_table(period: Period, name: str, fresh: Freshness) -> Table:
         tables = _from_facts(pathway_tables(pathway_facts(period)), fresh)
     elif name.startswith("equity-"):
         tables = _from_facts(equity_tables(pathway_facts(period)), fresh)
-    elif name in ("provider-replies", "attendance", "utilisation"):
-        tables = provider_tables(period)
+    elif name == "provider-replies":
+        tables = _from_facts([_replies_table(*fact_replies(period))], fresh)
+    elif name in ("attendance", "utilisation"):
+        tables = _session_tables(period, area_facts=from_facts)
     elif name.startswith("outcome-"):
         tables = _from_facts(outcome_tables(outcome_moments(period)), fresh)
     else:
-        tables = unmet_need_tables(period)
+        tables = unmet_need_tables(period, from_facts=from_facts)
     return next(t for t in tables if t.name == name)
 
 

@@ -52,7 +52,7 @@ from linkwell.groups.models import Booking, ServiceReferral
 from linkwell.outcomes.instruments import INSTRUMENTS
 from linkwell.outcomes.models import Measurement
 from linkwell.people.vocabulary import Sex
-from linkwell.referrals.models import Referral
+from linkwell.referrals.models import Referral, Status
 
 from . import blocks, snapshots
 from .dashboard import (
@@ -69,6 +69,7 @@ from .dashboard import (
 from .models import (
     DashboardSnapshot,
     FactsState,
+    OnwardFact,
     OutcomeBlock,
     OutcomeFact,
     ReferralBlock,
@@ -169,6 +170,43 @@ def _insert_referral_facts(cursor, qs: QuerySet[Referral], *, ordered: bool = Fa
     table = ReferralFact._meta.db_table
     cursor.execute(
         f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608 - our own names only
+        f"SELECT {', '.join('x_' + c for c in columns)} FROM ({sql}) t",
+        params,
+    )
+    return cursor.rowcount
+
+
+def _insert_onward_facts(cursor, referral_ids: list[int] | None) -> int:
+    """One row per onward referral of the referrals' cases (the provider reply tables and the
+    area of each onward referral, for the live provider and waitlist tables)."""
+    qs = ServiceReferral.objects.order_by().filter(case__referral__isnull=False)
+    if referral_ids is not None:
+        qs = qs.filter(case__referral_id__in=referral_ids)
+    yes_no = {"default": Value(False), "output_field": BooleanField()}
+    accepted = (
+        Q(first_response=Status.ACCEPTED)
+        if _has_field(ServiceReferral, "first_response")
+        else Q(status__in=CONNECTED_STATUSES, responded_at__isnull=False)
+    )
+    columns = {
+        "onward_id": F("id"),
+        "fact_id": F("case__referral_id"),
+        "created_at": F("created_at"),
+        "service_id": F("service_id"),
+        "area": Coalesce(F("case__person__postcode_district"), Value(""), output_field=CharField()),
+        "referral": Case(When(kind="referral", then=Value(True)), **yes_no)
+        if _has_field(ServiceReferral, "kind")
+        else Value(True, output_field=BooleanField()),
+        "reply_days": DaysBetween(F("created_at"), F("responded_at")),
+        "accepted": Case(When(accepted, then=Value(True)), **yes_no),
+        "capacity": Case(When(decline_reason="capacity", then=Value(True)), **yes_no)
+        if _has_field(ServiceReferral, "decline_reason")
+        else Value(False, output_field=BooleanField()),
+    }
+    aliased = {f"x_{k}": v for k, v in columns.items()}
+    sql, params = qs.annotate(**aliased).values(*aliased).query.sql_with_params()
+    cursor.execute(
+        f"INSERT INTO {OnwardFact._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join('x_' + c for c in columns)} FROM ({sql}) t",
         params,
     )
@@ -304,9 +342,11 @@ def changed_referral_ids(since: datetime.datetime) -> set[int]:
 
 def _rebuild(cursor) -> int:
     OutcomeFact.objects.all()._raw_delete(OutcomeFact.objects.db)
+    OnwardFact.objects.all()._raw_delete(OnwardFact.objects.db)
     ReferralFact.objects.all()._raw_delete(ReferralFact.objects.db)
     done = _insert_referral_facts(cursor, Referral.objects.all(), ordered=True)
     _insert_outcome_facts(cursor, None)
+    _insert_onward_facts(cursor, None)
     blocks.rebuild(cursor)
     return done
 
@@ -346,11 +386,13 @@ def refresh(
                     OutcomeFact.objects.filter(fact_id__in=chunk)._raw_delete(
                         OutcomeFact.objects.db
                     )
+                    OnwardFact.objects.filter(fact_id__in=chunk)._raw_delete(OnwardFact.objects.db)
                     ReferralFact.objects.filter(referral_id__in=chunk)._raw_delete(
                         ReferralFact.objects.db
                     )
                     done += _insert_referral_facts(cursor, Referral.objects.filter(id__in=chunk))
                     _insert_outcome_facts(cursor, chunk)
+                    _insert_onward_facts(cursor, chunk)
                     touched |= blocks.keys_of(cursor, chunk)  # where they are now
                 stale = blocks.stale_keys(cursor)
                 touched = None if stale is None else touched | stale
@@ -359,7 +401,7 @@ def refresh(
                 # changed even if no record did.
                 stale_blocks = touched is None or bool(touched)
             if full and connection.vendor == "postgresql":
-                for model in (ReferralFact, OutcomeFact, ReferralBlock, OutcomeBlock):
+                for model in (ReferralFact, OutcomeFact, OnwardFact, ReferralBlock, OutcomeBlock):
                     cursor.execute(f"ANALYZE {model._meta.db_table}")
         state.areas = sorted(
             a

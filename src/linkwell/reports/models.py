@@ -9,6 +9,7 @@ them. They hold group codes, not names; they are removed with the referral (CASC
 
 from django.db import models
 
+from linkwell.groups.models import ServiceReferral
 from linkwell.referrals.models import Referral
 
 
@@ -72,6 +73,33 @@ class OutcomeFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.measure} of referral {self.fact_id}"
+
+
+class OnwardFact(models.Model):
+    """One onward referral of a referral's case: what the provider reply tables count, and
+    the area (the person's postcode district) so that the area filter of the live provider
+    and waitlist tables needs no join through cases and people."""
+
+    onward = models.OneToOneField(
+        ServiceReferral, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    fact = models.ForeignKey(ReferralFact, on_delete=models.CASCADE, related_name="onward")
+    created_at = models.DateTimeField()
+    service_id = models.UUIDField()
+    area = models.CharField(max_length=8, blank=True)
+    referral = models.BooleanField()  # kind "referral" (not a signposting)
+    reply_days = models.FloatField(null=True)  # made to replied
+    accepted = models.BooleanField()  # first response: accepted
+    capacity = models.BooleanField()  # declined for capacity
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="reports_onward_created_idx"),
+            models.Index(fields=["area", "created_at"], name="reports_onward_area_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"facts of onward referral {self.onward_id}"
 
 
 class FactsState(models.Model):

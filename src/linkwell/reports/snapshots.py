@@ -4,9 +4,10 @@ The referral, pathway, outcome and equity tables are a pure function of the fact
 their last refresh), the period, the area and the language (labels are translated when the
 tables are built). So the first request for a period stores them and later requests, until
 the next refresh, read them back: identical figures, no grouping. `reports.facts.refresh`
-prepares the default period in the default language straight after each refresh, so the page
-most people open is ready before anyone asks. The "Figures as of" note is added after
-reading (whether the figures are stale depends on the time of the request).
+prepares the default period and the current quarter (the quarterly PDF's) in the default
+language straight after each refresh, so the page most people open is ready before anyone
+asks. The "Figures as of" note is added after reading (whether the figures are stale depends
+on the time of the request).
 
 Tables are stored as tagged JSON, never pickled: reading a row back must not be able to run
 code even if someone could write to the table.
@@ -132,8 +133,11 @@ def store(period, as_of: datetime.datetime, tables: list) -> None:
 
 
 def prepare_default() -> None:
-    """Build the default period's tables (all areas, default language) for the new facts."""
+    """Build the default period's tables and the current quarter's (the quarterly PDF's
+    period), all areas, default language, for the new facts."""
     from .dashboard import dashboard_tables, default_period
+    from .forms import current_quarter, parse_quarter
 
     with translation.override(settings.LANGUAGE_CODE):
-        dashboard_tables(default_period(), fact_tables_only=True)
+        for period in (default_period(), parse_quarter(current_quarter())):
+            dashboard_tables(period, fact_tables_only=True)
