@@ -71,3 +71,45 @@ def test_place_points_are_the_distance_components_points(km, online):
     for distance in (km, None):
         s = m.ServiceProfile(id=1, distance_km=distance, online=online)
         assert m.place_points(distance, online) == m.distance_component(s).points
+
+
+@settings(max_examples=500)
+@given(people, services, preferences)
+def test_with_venue_features_and_groups_read_they_are_decided_too(p, s, prefs_):
+    """With the venue features and the excluding target groups read (the matching places),
+    the same as `score_ceiling` and `certainly_excluded` of a profile holding them."""
+    o = dataclasses.replace(
+        optimistic(s),
+        access_features=s.access_features,
+        target_groups=s.target_groups & m.EXCLUDING_GROUPS,
+    )
+    bounds = m.Ceilings(p, prefs_)
+    for _ in range(2):
+        assert bounds.certainly_excluded(
+            published=o.published,
+            deleted=o.deleted,
+            status=o.status,
+            hidden_from_matching=o.hidden_from_matching,
+            minimum_age=o.minimum_age,
+            maximum_age=o.maximum_age,
+            speaks=speaks(p, o, prefs_),
+            offers_interpretation=o.offers_interpretation,
+            distance_km=o.distance_km,
+            online=o.online,
+            access_features=s.access_features,
+            target_groups=s.target_groups,
+        ) == m.certainly_excluded(p, o, prefs_, m.DECIDED_BEFORE_FULL_READ | m.GROUP_EXCLUSIONS)
+        assert bounds.ceiling(
+            needs_met=o.needs_met,
+            speaks=speaks(p, o, prefs_),
+            offers_interpretation=o.offers_interpretation,
+            distance_km=o.distance_km,
+            online=o.online,
+            accepts_referrals=o.accepts_referrals,
+            places_per_session=o.places_per_session,
+            days_since_checked=o.days_since_checked,
+            access_features=s.access_features,
+        ) == m.score_ceiling(p, o, prefs_)
+    # Excluded by what was read means excluded once read in full.
+    if m.certainly_excluded(p, o, prefs_, m.DECIDED_BEFORE_FULL_READ | m.GROUP_EXCLUSIONS):
+        assert m.score_service(p, s, prefs_).excluded

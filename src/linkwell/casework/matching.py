@@ -523,11 +523,21 @@ DECIDED_BEFORE_FULL_READ = frozenset(
 )
 
 
+# The target groups that can exclude (decided once a service's groups among them are read).
+EXCLUDING_GROUPS = frozenset({"women_only", "men_only", "over_55s", "young_people"})
+GROUP_EXCLUSIONS = EXCLUDING_GROUPS
+
+
 def certainly_excluded(
-    person: PersonProfile, optimistic: ServiceProfile, preferences: Preferences
+    person: PersonProfile,
+    optimistic: ServiceProfile,
+    preferences: Preferences,
+    decided: frozenset[str] = DECIDED_BEFORE_FULL_READ,
 ) -> bool:
-    """Whether a service is left out whatever the facts not read yet (see `score_ceiling`)."""
-    return bool(DECIDED_BEFORE_FULL_READ.intersection(exclusions(person, optimistic, preferences)))
+    """Whether a service is left out whatever the facts not read yet (see `score_ceiling`);
+    `decided`: the exclusions the facts read decide (with its groups among
+    `EXCLUDING_GROUPS` read: `| GROUP_EXCLUSIONS`)."""
+    return bool(decided.intersection(exclusions(person, optimistic, preferences)))
 
 
 class Ceilings:
@@ -548,21 +558,26 @@ class Ceilings:
         self.language = preferences.language or person.language
         best = ServiceProfile(id=None, access_features=EVERY_ACCESS_FEATURE, sessions=(ANY_TIME,))
         self._timetable = timetable_component(best, preferences).points
-        self._access = access_component(person, best).points
+        self._access_of: dict = {}
         self._needs: dict = {}
         self._spoken: dict = {}
         self._capacity: dict = {}
         self._freshness: dict = {}
         self._excluded: dict = {}
 
-    def _profile(self, **facts) -> ServiceProfile:
-        return ServiceProfile(
-            id=None, access_features=EVERY_ACCESS_FEATURE, sessions=(ANY_TIME,), **facts
-        )
+    def _profile(self, *, access_features=None, **facts) -> ServiceProfile:
+        features = EVERY_ACCESS_FEATURE if access_features is None else access_features
+        return ServiceProfile(id=None, access_features=features, sessions=(ANY_TIME,), **facts)
 
     def _languages(self, speaks: bool) -> frozenset[str]:
         # A language the person speaks, or one nobody does ("" is no language code).
         return frozenset({self.language if speaks else ""})
+
+    def _features(self, access_features) -> frozenset[str] | None:
+        # Only the venue features the components look at matter (None: every one).
+        if access_features is None:
+            return None
+        return frozenset(access_features) & EVERY_ACCESS_FEATURE
 
     def ceiling(
         self,
@@ -575,24 +590,34 @@ class Ceilings:
         accepts_referrals: bool,
         places_per_session: int | None,
         days_since_checked: int | None,
+        access_features: frozenset[str] | None = None,
     ) -> float:
-        """`score_ceiling` of the optimistic profile with these facts (every venue feature,
-        any time; `speaks`: lists the language asked for, or is taken to)."""
+        """`score_ceiling` of the optimistic profile with these facts (any time; every venue
+        feature unless `access_features` are given; `speaks`: lists the language asked for,
+        or is taken to)."""
+        features = self._features(access_features)
         met = self.person.needs & needs_met
         needs = self._needs.get(met)
         if needs is None:
             needs = self._needs[met] = needs_component(
                 self.person, self._profile(needs_met=met)
             ).points
-        spoken = (speaks, offers_interpretation)
+        spoken = (speaks, offers_interpretation, features)
         language = self._spoken.get(spoken)
         if language is None:
             language = self._spoken[spoken] = language_component(
                 self.person,
                 self._profile(
-                    languages=self._languages(speaks), offers_interpretation=offers_interpretation
+                    languages=self._languages(speaks),
+                    offers_interpretation=offers_interpretation,
+                    access_features=features,
                 ),
                 self.preferences,
+            ).points
+        access = self._access_of.get(features)
+        if access is None:
+            access = self._access_of[features] = access_component(
+                self.person, self._profile(access_features=features)
             ).points
         capacity_key = (bool(accepts_referrals), bool(places_per_session))
         capacity = self._capacity.get(capacity_key)
@@ -614,7 +639,7 @@ class Ceilings:
         total += language
         total += place_points(distance_km, online)
         total += self._timetable
-        total += self._access
+        total += access
         total += capacity
         total += freshness
         return total
@@ -632,12 +657,18 @@ class Ceilings:
         offers_interpretation: bool,
         distance_km: float | None,
         online: bool,
+        access_features: frozenset[str] | None = None,
+        target_groups: frozenset[str] | None = None,
     ) -> bool:
-        """`certainly_excluded` for the optimistic profile with these facts."""
+        """`certainly_excluded` for the optimistic profile with these facts (every venue
+        feature unless `access_features` are given; with `target_groups`, its groups among
+        `EXCLUDING_GROUPS`, those exclusions are decided too)."""
+        features = self._features(access_features)
+        groups = None if target_groups is None else frozenset(target_groups) & EXCLUDING_GROUPS
         limit = self.preferences.max_distance_km
         far = distance_km is None or distance_km > (limit or 0)
         key = (published, deleted, status, hidden_from_matching, minimum_age, maximum_age,
-               speaks, offers_interpretation, far, online)  # fmt: skip
+               speaks, offers_interpretation, far, online, features, groups)  # fmt: skip
         out = self._excluded.get(key)
         if out is None:
             out = self._excluded[key] = certainly_excluded(
@@ -653,8 +684,12 @@ class Ceilings:
                     offers_interpretation=offers_interpretation,
                     distance_km=None if far else 0.0,
                     online=online,
+                    access_features=features,
+                    target_groups=groups or frozenset(),
                 ),
                 self.preferences,
+                DECIDED_BEFORE_FULL_READ
+                | (GROUP_EXCLUSIONS if groups is not None else frozenset()),
             )
         return out
 

@@ -146,7 +146,9 @@ def _in_box(box) -> Q:
 # ---- 2. candidates --------------------------------------------------------------------------
 
 
-def candidate_ids(*, person: matching.PersonProfile, origin, prefs: matching.Preferences) -> list:
+def candidate_ids(
+    *, person: matching.PersonProfile, origin, prefs: matching.Preferences, facts=None
+) -> list:
     """Up to CANDIDATE_LIMIT service ids worth scoring, nearest (or freshest) first.
 
     With a location and a maximum distance, the services with a place in the distance box
@@ -168,19 +170,21 @@ def candidate_ids(*, person: matching.PersonProfile, origin, prefs: matching.Pre
     if prefs.max_distance_km is not None:
         if prefs.max_distance_km >= 2 * FIRST_RADIUS_KM:
             # In a city the nearest CANDIDATE_LIMIT are often within a quarter of the area.
-            ids = _nearest(person, prefs, origin, FIRST_RADIUS_KM, with_online=False)
+            ids = _nearest(person, prefs, origin, FIRST_RADIUS_KM, with_online=False, facts=facts)
             if len(ids) >= CANDIDATE_LIMIT:
                 return ids
-        return _nearest(person, prefs, origin, prefs.max_distance_km)
+        return _nearest(person, prefs, origin, prefs.max_distance_km, facts=facts)
     km = FIRST_RADIUS_KM
     while km < WHOLE_COUNTRY_KM:
-        ids = _nearest(person, prefs, origin, km, with_online=False, limit=ANY_DISTANCE_LIMIT)
+        ids = _nearest(
+            person, prefs, origin, km, with_online=False, limit=ANY_DISTANCE_LIMIT, facts=facts
+        )
         if len(ids) >= ANY_DISTANCE_LIMIT:
             return ids
         # Services spread over an area: the radius holding the limit, with a margin.
         grow = RADIUS_MARGIN * math.sqrt(ANY_DISTANCE_LIMIT / max(len(ids), 1))
         km *= min(max(grow, 1.5), 8.0)
-    return _nearest(person, prefs, origin, None, limit=ANY_DISTANCE_LIMIT)
+    return _nearest(person, prefs, origin, None, limit=ANY_DISTANCE_LIMIT, facts=facts)
 
 
 def _online():
@@ -220,6 +224,22 @@ def _candidates(person, prefs, *, box, per_candidate: bool = True):
 # planned `service_id = ANY(2,000 ids)` as a scan of the whole table (40–70 ms).
 
 PUBLISHED = ApprovalStatus.PUBLISHED.value
+# What is read of the nearest candidates from the matching places and the service row:
+# enough to bound the score without reading the candidate's own rows (`_Facts`).
+PLACE_FACTS = (
+    "service_id",
+    "virtual",
+    "need_bits",
+    "online",
+    "languages",
+    "interpretation",
+    "accepts_referrals",
+    "has_places",
+    "groups",
+    "access",
+    "status",
+    "last_verified_at",
+)
 DEFUNCT = ServiceStatus.DEFUNCT.value
 VIRTUAL = Location.LocationType.VIRTUAL.value
 
@@ -266,6 +286,8 @@ def _datetime(value):
         return value
     if isinstance(value, datetime.datetime):  # SQLite's converter: naive, in the database's zone
         return value.replace(tzinfo=connection.timezone)
+    if not _sqlite():  # PostgreSQL's text of a timestamptz: ISO 8601 with its offset
+        return datetime.datetime.fromisoformat(value)
     return connection.ops.convert_datetimefield_value(value, None, connection)
 
 
@@ -327,27 +349,29 @@ def _filter_sql(person, prefs, *, listed: bool) -> tuple[str, list] | None:
     return " AND ".join(where), params
 
 
-def _places_of_candidates(person, prefs, box, *, listed: bool) -> list:
-    """(service id, latitude, longitude) of every located place in `box` (None: anywhere)
-    of a service that passes the filters."""
+def _places_of_candidates(person, prefs, box, *, listed: bool) -> tuple[list, bool]:
+    """(service id, latitude, longitude, …) of every located place in `box` (None:
+    anywhere) of a service that passes the filters, and whether the rows go on with
+    `PLACE_FACTS` (read from the matching places)."""
     found = _match_places_in(person, prefs, box)
     if found is not None:
-        return found
+        return found, True
     condition = _filter_sql(person, prefs, listed=listed)
     if condition is None:
-        return []
+        return [], False
     where, params = condition
     located = "l.latitude IS NOT NULL AND l.longitude IS NOT NULL"
     box_params: list = []
     if box is not None:
         located = "l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s"
         box_params = list(box)
-    return _rows(
+    rows = _rows(
         "SELECT sal.service_id, l.latitude, l.longitude FROM directory_location l "  # noqa: S608
         "JOIN directory_serviceatlocation sal ON sal.location_id = l.id "
         f"JOIN directory_service s ON s.id = sal.service_id WHERE {located} AND {where}",
         [*box_params, *params],
     )
+    return rows, False
 
 
 def _match_places_in(person, prefs, box) -> list | None:
@@ -388,10 +412,58 @@ def _match_places_in(person, prefs, box) -> list | None:
     # SQLite: the places first (CROSS JOIN keeps the order), the service row by primary key.
     join = "CROSS JOIN" if _sqlite() else "JOIN"
     return _rows(
-        f"SELECT m.service_id, m.latitude, m.longitude FROM {match_places.TABLE} m "  # noqa: S608
-        f"{join} directory_service s ON s.id = m.service_id WHERE {' AND '.join(where)}",
+        f"SELECT m.service_id, m.latitude, m.longitude, m.virtual "  # noqa: S608
+        f"FROM {match_places.TABLE} m {join} directory_service s "
+        f"ON s.id = m.service_id WHERE {' AND '.join(where)}",
         params,
     )
+
+
+def _facts_of(ids: list) -> dict:
+    """Database id → the row of `PLACE_FACTS` (after the id) of these candidates, read from
+    the matching places (by primary key) and the service row (by primary key)."""
+    facts = ", ".join(f"m.{c}" for c in PLACE_FACTS[1:-2])
+    # PostgreSQL: as text, parsed for the few candidates scored (its loader: 7 µs a row).
+    verified = "s.last_verified_at" if _sqlite() else "s.last_verified_at::text"
+    out: dict = {}
+    for row in _for_each(
+        ids,
+        f"m.service_id, {facts}, s.status, {verified}",
+        f"{match_places.TABLE} m JOIN directory_service s ON s.id = m.service_id "  # noqa: S608
+        "WHERE m.service_id = c.value",
+    ):
+        out.setdefault(row[0], row[1:])
+    return out
+
+
+EARTH_RADIUS_KM = 6371.0088  # lib.postcode.distance_km's sphere
+
+
+def _inner_radius(origin, box) -> float:
+    """A distance every point outside `box` is at least (None: no box, nothing outside)."""
+    if box is None:
+        return math.inf
+    lat_min, lat_max, long_min, long_max = box
+    lat0, long0 = origin
+    phi = math.radians(lat0)
+    # To the parallels along the meridian; to the meridians across (sin d/R = cos φ sin Δλ).
+    across = min(long0 - long_min, long_max - long0)
+    sides = [
+        EARTH_RADIUS_KM * math.radians(lat0 - lat_min),
+        EARTH_RADIUS_KM * math.radians(lat_max - lat0),
+        EARTH_RADIUS_KM * math.asin(min(1.0, math.cos(phi) * math.sin(math.radians(across)))),
+    ]
+    return max(0.0, min(sides) * (1 - 1e-9))
+
+
+@dataclass
+class _Facts:
+    """What was read about a nearby candidate: a distance no greater than its real one
+    (None: not known, it has an online place in the box) and its row of `PLACE_FACTS`
+    after the id (the same on every place of the service)."""
+
+    distance_km: float | None
+    row: tuple
 
 
 def _online_candidates(person, prefs) -> list:
@@ -410,10 +482,19 @@ def _online_candidates(person, prefs) -> list:
 
 
 def _nearest(
-    person, prefs, origin, km, *, with_online: bool = True, limit: int = CANDIDATE_LIMIT
+    person,
+    prefs,
+    origin,
+    km,
+    *,
+    with_online: bool = True,
+    limit: int = CANDIDATE_LIMIT,
+    facts: dict | None = None,
 ) -> list:
     """Candidates within `km` (None: anywhere), nearest first; then, when there is room,
-    online services and those without a mapped location, most recently checked first."""
+    online services and those without a mapped location, most recently checked first.
+    `facts`, when given, is filled with what bounds the score of the nearby ones (`_Facts`,
+    when the matching places were read)."""
     box = bounding_box(*origin, km) if km is not None else None
     # A wide box holds a good part of the country: listing the services that answer the
     # needs once is then cheaper than checking them for every service in the box (SQLite,
@@ -421,13 +502,31 @@ def _nearest(
     listed = km is None or km >= LIST_FROM_KM
     # The located places in the box of the services that pass, each measured here.
     nearest: dict = {}
+    physical: dict = {}  # the nearest of a service's places in the box that are not online
     lat0, long0 = origin
-    for sid, lat, long in _places_of_candidates(person, prefs, box, listed=listed):
-        d = distance_km(lat0, long0, lat, long)
+    rows, with_facts = _places_of_candidates(person, prefs, box, listed=listed)
+    for row in rows:
+        sid = row[0]
+        d = distance_km(lat0, long0, row[1], row[2])
         if (km is None or d <= km) and (sid not in nearest or d < nearest[sid]):
             nearest[sid] = d
+        if with_facts and not row[3] and (sid not in physical or d < physical[sid]):
+            physical[sid] = d
     # str(): the order of the hyphenated ids, which is the order of the 32 hex digits.
     ids = sorted(nearest, key=lambda sid: (nearest[sid], str(sid)))[:limit]
+    if facts is not None:
+        facts.clear()
+        # Not for a circle too small (its candidates are read again from a wider one).
+        if with_facts and (with_online or len(ids) >= limit):
+            inside = _inner_radius(origin, box)
+            rows = _facts_of(ids)
+            for sid in ids:
+                # Places outside the box are at least `inside` away; an online place in it
+                # has no distance (read in full: `_Facts.distance_km` None).
+                d = physical.get(sid)
+                near = None if d is None else min(d, inside)
+                if sid in rows:  # (a listing changed since: read in full)
+                    facts[_uuid(sid)] = _Facts(near, rows[sid])
     ids = [_uuid(sid) for sid in ids]
     if len(ids) >= limit or not with_online:
         return ids
@@ -667,20 +766,101 @@ def rank(person, profiles, prefs, *, top: int = TOP):
     return scored[:top]
 
 
-def rank_bounded(person, prefs, known: dict, *, origin, now, top: int | None = None, stats=None):
-    """`rank` over every candidate in `known`, without profiling and scoring those that
+def _ceiling_of_facts(bounds, f: _Facts, need_bits: dict, cutoff, now) -> float | None:
+    """`ceiling` from what the candidate query read (`_Facts`): every component at least the
+    candidate's own (the needs from their bits, the language from the codes listed at the
+    service and its places, a distance no greater than its real one, interpretation when
+    anything is written there), so at least its ceiling once read in full; None: left out
+    whatever the rest is."""
+    if f.distance_km is None:
+        return math.inf  # an online place in the box: read in full first
+    (_virtual, bits, online, languages, interpretation, accepts, places, groups, access, status,
+     verified) = f.row  # fmt: skip
+    verified = _datetime(verified)
+    language = bounds.language
+    speaks = f",{language}," in languages if languages else language == "en"
+    features = _decoded(access, match_places.ACCESS_BITS)
+    if bounds.certainly_excluded(
+        published=True,  # the candidate query's filters: published, not deleted, the age
+        deleted=False,
+        status=status,
+        hidden_from_matching=verified is None or verified < cutoff,
+        minimum_age=None,
+        maximum_age=None,
+        speaks=speaks,
+        offers_interpretation=bool(interpretation),
+        distance_km=f.distance_km,
+        online=bool(online),
+        access_features=features,
+        target_groups=_decoded(groups, match_places.GROUP_BITS),
+    ):
+        return None
+    met = need_bits.get(bits)
+    if met is None:
+        met = need_bits[bits] = frozenset(
+            code for code, bit in need_bits["codes"].items() if bits & bit
+        )
+    return bounds.ceiling(
+        needs_met=met,
+        speaks=speaks,
+        offers_interpretation=bool(interpretation),
+        distance_km=f.distance_km,
+        online=bool(online),
+        accepts_referrals=bool(accepts),
+        places_per_session=1 if places else None,
+        days_since_checked=_days_since(verified, now),
+        access_features=features,
+    )
+
+
+_DECODED: dict = {}
+
+
+def _decoded(value: int, bits: dict) -> frozenset[str]:
+    """The codes whose bits are set in `value` (`match_places.GROUP_BITS`, `ACCESS_BITS`)."""
+    key = (id(bits), value)
+    codes = _DECODED.get(key)
+    if codes is None:
+        codes = _DECODED[key] = frozenset(code for code, bit in bits.items() if value & bit)
+    return codes
+
+
+def rank_bounded(
+    person, prefs, ids: list, *, origin, now, facts=None, top: int | None = None, stats=None
+):
+    """`rank` over every candidate in `ids`, without profiling and scoring those that
     cannot enter the top.
 
-    Candidates are taken highest ceiling first, in batches; once `top` services are ranked
-    and the lowest of them scores more than the highest ceiling left, no candidate left can
-    enter the top (its total is at most its ceiling; ties would rank by distance, so the
-    comparison is strict) and the rest are skipped. `stats`, when given, is filled with how
-    many candidates there were and how many were scored."""
+    Each candidate's ceiling comes from what the candidate query read (`facts`, for the
+    nearby candidates found in the matching places) or from its rows (`read_candidates`,
+    for the others). Candidates are taken highest ceiling first, in batches, read in full
+    and scored; once `top` services are ranked and the lowest of them scores more than the
+    highest ceiling left, no candidate left can enter the top (its total is at most its
+    ceiling; ties would rank by distance, so the comparison is strict) and the rest are
+    skipped. `stats`, when given, is filled with how many candidates there were and how
+    many were scored."""
     top = TOP if top is None else top
+    facts = facts or {}
     bounds = matching.Ceilings(person, prefs)
-    ceilings = ((ceiling(person, prefs, c, now, bounds), str(sid)) for sid, c in known.items())
+    known = read_candidates([sid for sid in ids if sid not in facts], origin=origin)
+    ceilings = [(ceiling(person, prefs, c, now, bounds), str(sid)) for sid, c in known.items()]
+    if facts:
+        need_bits: dict = {
+            "codes": {
+                code: 1 << pk
+                for code, pk in Need.objects.filter(code__in=sorted(person.needs)).values_list(
+                    "code", "pk"
+                )
+            }
+        }
+        cutoff = hidden_cutoff(now)
+        ceilings += [
+            (_ceiling_of_facts(bounds, facts[sid], need_bits, cutoff, now), str(sid))
+            for sid in ids
+            if sid in facts
+        ]
     order = sorted(((c, key) for c, key in ceilings if c is not None), reverse=True)
-    by_key = {str(sid): sid for sid in known}
+    by_key = {str(sid): sid for sid in ids}
     ranked: list = []
     scored = 0
     batch_size = FIRST_BATCH
@@ -690,10 +870,11 @@ def rank_bounded(person, prefs, known: dict, *, origin, now, top: int | None = N
         batch = [by_key[key] for _c, key in order[scored : scored + batch_size]]
         scored += len(batch)
         batch_size *= 2
+        known.update(read_candidates([sid for sid in batch if sid not in known], origin=origin))
         profiles = service_profiles(batch, origin=origin, now=now, known=known)
         ranked = rank(person, [*(p for p, _s in ranked), *profiles.values()], prefs, top=top)
     if stats is not None:
-        stats.update(candidates=len(known), scored=scored)
+        stats.update(candidates=len(ids), scored=scored)
     return ranked
 
 
@@ -703,9 +884,11 @@ def matches_for(case: Case, preferences: matching.Preferences, *, stats=None) ->
     person = person_profile_for(case)
     origin = _origin(case)
     now = timezone.now()
-    ids = candidate_ids(person=person, origin=origin, prefs=preferences)
-    known = read_candidates(ids, origin=origin)
-    ranked = rank_bounded(person, preferences, known, origin=origin, now=now, stats=stats)
+    facts: dict = {}
+    ids = candidate_ids(person=person, origin=origin, prefs=preferences, facts=facts)
+    ranked = rank_bounded(
+        person, preferences, ids, origin=origin, now=now, facts=facts, stats=stats
+    )
     services = Service.objects.select_related("organization").in_bulk([p.id for p, _s in ranked])
     return [Match(service=services[p.id], profile=p, score=s) for p, s in ranked]
 

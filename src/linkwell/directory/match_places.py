@@ -37,27 +37,56 @@ BATCH = 5000
 REBUILD_FROM = 20000
 
 
+# The columns after the coordinates, as the candidate query reads them.
+FACTS = (
+    "virtual",  # this place is online (location type virtual)
+    "need_bits",
+    "minimum_age",
+    "maximum_age",
+    "paid",
+    "online",  # the service has an online place
+    "languages",  # ",code,code," of the service and of all its places ("": none listed)
+    "interpretation",  # interpretation_services is not empty
+    "accepts_referrals",
+    "has_places",  # places_per_session given (not 0)
+    "groups",  # bits of GROUP_BITS: the target groups that can leave a service out
+    "access",  # bits of ACCESS_BITS: the venue features of all its places matching weighs
+)
+# What the candidate query filters on (in the box index with the coordinates).
+FILTERED = ("need_bits", "minimum_age", "maximum_age", "paid", "virtual")
+GROUP_BITS = {"women_only": 1, "men_only": 2, "over_55s": 4, "young_people": 8}
+ACCESS_BITS = {"hearing_loop": 1, "bsl": 2, "large_print": 4}
+
+
 def create_statements(vendor: str) -> list[str]:
     if vendor == "sqlite":
         return [
             f"CREATE TABLE IF NOT EXISTS {TABLE} ("
             "service_id char(32) NOT NULL, location_id char(32) NOT NULL, "
-            "latitude real NOT NULL, longitude real NOT NULL, need_bits integer NOT NULL, "
-            "minimum_age integer NULL, maximum_age integer NULL, paid bool NOT NULL, "
+            "latitude real NOT NULL, longitude real NOT NULL, virtual bool NOT NULL, "
+            "need_bits integer NOT NULL, minimum_age integer NULL, maximum_age integer NULL, "
+            "paid bool NOT NULL, online bool NOT NULL, languages text NOT NULL, "
+            "interpretation bool NOT NULL, accepts_referrals bool NOT NULL, "
+            "has_places bool NOT NULL, groups integer NOT NULL, access integer NOT NULL, "
             "PRIMARY KEY (service_id, location_id)) WITHOUT ROWID",
-            # Covers the candidate query (the primary key, service_id, rides along).
+            # Covers the candidate query (the primary key, service_id, rides along); the
+            # other facts are read by primary key for the nearest candidates only.
             f"CREATE INDEX IF NOT EXISTS {BOX_INDEX} ON {TABLE} "
-            "(latitude, longitude, need_bits, minimum_age, maximum_age, paid)",
+            f"(latitude, longitude, {', '.join(FILTERED)})",
         ]
     if vendor == "postgresql":
         return [
             f"CREATE TABLE IF NOT EXISTS {TABLE} ("
             "service_id uuid NOT NULL, location_id uuid NOT NULL, "
             "latitude double precision NOT NULL, longitude double precision NOT NULL, "
-            "need_bits bigint NOT NULL, minimum_age integer NULL, maximum_age integer NULL, "
-            "paid boolean NOT NULL, PRIMARY KEY (service_id, location_id))",
+            "virtual boolean NOT NULL, need_bits bigint NOT NULL, minimum_age integer NULL, "
+            "maximum_age integer NULL, paid boolean NOT NULL, online boolean NOT NULL, "
+            "languages text NOT NULL, interpretation boolean NOT NULL, "
+            "accepts_referrals boolean NOT NULL, has_places boolean NOT NULL, "
+            "groups integer NOT NULL, access integer NOT NULL, "
+            "PRIMARY KEY (service_id, location_id))",
             f"CREATE INDEX IF NOT EXISTS {BOX_INDEX} ON {TABLE} (latitude, longitude) "
-            "INCLUDE (need_bits, minimum_age, maximum_age, paid, service_id)",
+            f"INCLUDE ({', '.join(FILTERED)}, service_id)",
         ]
     return []
 
@@ -130,12 +159,9 @@ def refresh_all() -> None:
 
 def _insert_sql(services: str) -> str:
     """INSERT … SELECT of the rows of the services in the FROM item `services` (alias s)."""
-    bit = (
-        "(1 << nt.need_id)"
-        if connection.vendor == "sqlite"
-        else "(1::bigint << nt.need_id::integer)"
-    )
-    total = f"SUM(DISTINCT {bit})" + ("" if connection.vendor == "sqlite" else "::bigint")
+    sqlite = connection.vendor == "sqlite"
+    bit = "(1 << nt.need_id)" if sqlite else "(1::bigint << nt.need_id::integer)"
+    total = f"SUM(DISTINCT {bit})" + ("" if sqlite else "::bigint")
     need_bits = (
         f"COALESCE((SELECT {total} FROM directory_attribute a "  # noqa: S608
         "JOIN directory_needtaxonomyterm nt ON nt.taxonomy_term_id = a.taxonomy_term_id "
@@ -146,11 +172,45 @@ def _insert_sql(services: str) -> str:
         "EXISTS (SELECT 1 FROM directory_costoption co WHERE co.service_id = s.id "
         "AND co.amount > 0)"
     )
+    online = (
+        "EXISTS (SELECT 1 FROM directory_serviceatlocation sv "
+        "JOIN directory_location lv ON lv.id = sv.location_id "
+        "WHERE sv.service_id = s.id AND lv.location_type = 'virtual')"
+    )
+    codes = (
+        "SELECT lg.code FROM directory_language lg WHERE lg.service_id = s.id UNION ALL "
+        "SELECT lp.code FROM directory_serviceatlocation sp "
+        "JOIN directory_language lp ON lp.location_id = sp.location_id "
+        "WHERE sp.service_id = s.id AND lp.location_id IS NOT NULL"
+    )
+    joined = "group_concat(x.code, ',')" if sqlite else "string_agg(x.code, ',')"
+    languages = f"COALESCE((SELECT ',' || {joined} || ',' FROM ({codes}) AS x), '')"  # noqa: S608
+    as_int = "" if sqlite else "::integer"
+
+    def bits(column: str, values: dict) -> str:
+        cases = " ".join(f"WHEN '{code}' THEN {bit}" for code, bit in values.items())
+        return f"SUM(DISTINCT CASE {column} {cases} ELSE 0 END){as_int}"
+
+    groups = (
+        f"COALESCE((SELECT {bits('t.code', GROUP_BITS)} "  # noqa: S608
+        "FROM directory_service_target_groups tg "
+        "JOIN directory_targetgroup t ON t.id = tg.targetgroup_id WHERE tg.service_id = s.id), 0)"
+    )
+    access = (
+        f"COALESCE((SELECT {bits('f.code', ACCESS_BITS)} "  # noqa: S608
+        "FROM directory_serviceatlocation sa "
+        "JOIN directory_accessibility ac ON ac.location_id = sa.location_id "
+        "JOIN directory_accessibilityfeature f ON f.id = ac.feature_id "
+        "WHERE sa.service_id = s.id), 0)"
+    )
     return (
         f"INSERT INTO {TABLE} (service_id, location_id, latitude, longitude, "  # noqa: S608
-        "need_bits, minimum_age, maximum_age, paid) "
-        f"SELECT s.id, l.id, l.latitude, l.longitude, {need_bits}, s.minimum_age, "
-        f"s.maximum_age, {paid} FROM {services} "
+        f"{', '.join(FACTS)}) "
+        "SELECT s.id, l.id, l.latitude, l.longitude, l.location_type = 'virtual', "
+        f"{need_bits}, s.minimum_age, s.maximum_age, {paid}, {online}, {languages}, "
+        "s.interpretation_services <> '', s.accepts_referrals, "
+        f"COALESCE(s.places_per_session, 0) <> 0, {groups}, {access} "
+        f"FROM {services} "
         "JOIN directory_serviceatlocation sal ON sal.service_id = s.id "
         "JOIN directory_location l ON l.id = sal.location_id "
         "WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL"
