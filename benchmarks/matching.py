@@ -20,6 +20,10 @@ PostgreSQL server, the same data is also generated in a fresh database created o
 and dropped afterwards. `--data-dir DIR` keeps both instead (SQLite in DIR, PostgreSQL in a
 database named after DIR) with the cases made, and reuses them on the next run.
 
+The matching places (`directory.match_places`, migration 0008) are filled by the migration
+for kept data made before them and by `search.reindex_all` for new data; `--time-refresh`
+also times one rebuild of them (what an import of 20,000 services or more costs).
+
 `--verify` also runs the previous implementation (`matching_selectors.py` as of
 `--reference-revision`, read from git) on every case and compares the ranked services (ids,
 order, totals); `--time-reference` times that implementation instead of the current one.
@@ -261,6 +265,34 @@ def time_matching(cases, *, verify: bool = False, reference: bool = False) -> di
     return out
 
 
+def time_rebuild() -> dict:
+    """Rebuild the matching places (`directory.match_places.refresh_all`, what an import of
+    20,000 services or more costs at the end) once, timed on the wall clock and the CPU (this
+    process plus the PostgreSQL backend), with the load average."""
+    from django.db import connection, transaction
+
+    from linkwell.directory import match_places
+
+    clock = BackendClock(connection)
+    backend0, cpu0, t0 = clock.read(), time.process_time(), time.perf_counter()
+    with transaction.atomic():
+        match_places.refresh_all()
+    wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
+    backend1 = clock.read()
+    if backend0 is not None:
+        cpu += (backend1 - backend0) / 1e9
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {match_places.TABLE}")  # noqa: S608
+        rows = cursor.fetchone()[0]
+    return {
+        "seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "rows": rows,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def _counts(case, prefs) -> tuple[int, int]:
     from linkwell.casework import matching_selectors
 
@@ -375,10 +407,13 @@ def child(args) -> None:
         if cases_file:
             _save_cases(cases_file, cases)
     cases = cases[: args.cases]
+    rebuild = time_rebuild() if args.time_refresh else None
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     load_before = os.getloadavg()
     result = time_matching(cases, verify=args.verify, reference=args.time_reference)
+    if rebuild is not None:
+        result["match_places_rebuild"] = rebuild
     result.update(
         vendor=connection.vendor,
         services_in_database=Service.objects.count(),
@@ -400,6 +435,8 @@ def spawn(args, env: dict) -> dict:
         cmd.append("--verify")
     if args.time_reference:
         cmd.append("--time-reference")
+    if args.time_refresh:
+        cmd.append("--time-refresh")
     proc = subprocess.run(
         cmd, env=dict(env, **{CHILD_ENV: "1"}), cwd=ROOT, capture_output=True, text=True
     )
@@ -437,6 +474,11 @@ def main() -> None:
         "--time-reference",
         action="store_true",
         help=f"time the previous implementation (git {REFERENCE_REVISION[:12]}) instead",
+    )
+    parser.add_argument(
+        "--time-refresh",
+        action="store_true",
+        help="also time one rebuild of the matching places (directory.match_places)",
     )
     args = parser.parse_args()
     if os.environ.get(CHILD_ENV):
