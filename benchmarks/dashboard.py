@@ -14,7 +14,10 @@ postgres://postgres@127.0.0.1:5432), migrates it, and generates with SQL `genera
 The database (`lw_dashboard_bench_<referrals>`, or --db) is kept and reused by later runs
 (--regenerate to make it again, --drop to remove it afterwards). Then it times the facts
 refresh (full, and incremental after 1% of referrals change), the whole dashboard cold (no
-stored tables) and warm (the default period stored by the refresh), one area, and the parts;
+stored tables: every table computed, the fact-based ones from the day-and-area blocks) and
+warm (the default period stored by the refresh), one area, and the parts (reading the blocks,
+counting and ranking them, the reply table, the live session and unmet-need tables);
+--check also compares every table with the live implementation (tests/reports);
 wall and CPU time (Python + the PostgreSQL backend from /proc/<pid>/schedstat) and the load
 average, printed as one JSON object (--output FILE too). --sqlite PATH runs the same on a
 SQLite file (bulk_create generator, for smaller sizes). Not a test.
@@ -773,7 +776,7 @@ def measure(repeat: int, *, parallel: bool, live: bool, refresh: str, check: boo
             parts[name] = _timed(fn, pid)
     out["part_seconds"] = parts
     if check:  # every table equals the live implementation's (tests/reports/live_dashboard.py)
-        sys.path.insert(0, str(ROOT))
+        sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # tests/cast.py, as under pytest
         from tests.reports.test_dashboard_facts import assert_same_tables
 
         today = period.end

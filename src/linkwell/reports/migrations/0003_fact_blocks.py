@@ -13,6 +13,14 @@ def store_uncompressed(apps, schema_editor):
         schema_editor.execute(f"ALTER TABLE {table} ALTER COLUMN rows SET STORAGE EXTERNAL")
 
 
+def rebuild_facts(apps, schema_editor):
+    """The new facts and blocks are empty: mark the facts as never built, so the next refresh
+    (the periodic job, or `linkwell refresh-report-facts`) rebuilds everything, and drop the
+    stored tables (they lack the provider reply table)."""
+    apps.get_model("reports", "FactsState").objects.update(refreshed_at=None, full_at=None)
+    apps.get_model("reports", "DashboardSnapshot").objects.all().delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("groups", "0004_funding"),
@@ -104,4 +112,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(store_uncompressed, migrations.RunPython.noop),
+        migrations.RunPython(rebuild_facts, migrations.RunPython.noop),
     ]
