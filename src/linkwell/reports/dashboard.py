@@ -513,16 +513,17 @@ def referral_tables(period: Period, records: np.ndarray | None = None) -> list[T
     if records is None:
         records = blocks.referral_records(period)
     months = _months(period)
-    # Each record's month (of the local day it was made) as a position in `months`.
-    days = np.datetime64(blocks.EPOCH, "D") + records["day"].astype(np.int64)
-    month = (days.astype("datetime64[M]") - np.datetime64(months[0], "M")).astype(np.int64)
-    kind = blocks.group_codes(records["codes"], "kind").astype(np.int64)
-    size = len(blocks.CODES["kind"]) + 1
-    grid = np.bincount(month * size + kind, minlength=len(months) * size).reshape(-1, size)
     counts: dict = {}
-    for i, m in enumerate(months):
-        for j, k in enumerate(blocks.CODES["kind"]):
-            counts[(m, k)] = int(grid[i, j])
+    if months and len(records):
+        # Each record's month (of the local day it was made) as a position in `months`.
+        days = np.datetime64(blocks.EPOCH, "D") + records["day"].astype(np.int64)
+        month = (days.astype("datetime64[M]") - np.datetime64(months[0], "M")).astype(np.int64)
+        kind = blocks.group_codes(records["codes"], "kind").astype(np.int64)
+        size = len(blocks.CODES["kind"]) + 1
+        grid = np.bincount(month * size + kind, minlength=len(months) * size).reshape(-1, size)
+        for i, m in enumerate(months):
+            for j, k in enumerate(blocks.CODES["kind"]):
+                counts[(m, k)] = int(grid[i, j])
     kinds = [k for k, _label in SOURCE_KINDS]
     columns = [Column("month", _("Month"), LABEL)]
     columns += [Column(k, label) for k, label in SOURCE_KINDS]
@@ -1151,23 +1152,52 @@ def _session_tables(period: Period, service_ids=None, *, area_facts: bool = Fals
     """Attendance and utilisation, live. `area_facts`: the area of each onward referral from
     its facts (`OnwardFact`, as of the last refresh) instead of a join through cases and
     people."""
-    bookings = Booking.objects.filter(
+    in_period = Booking.objects.filter(
         session__starts_at__gte=period.start_at,
         session__starts_at__lt=period.end_before,
         session__cancelled=False,
-        service_referral__isnull=False,
     ).order_by()
     if service_ids is not None:
-        bookings = bookings.filter(session__service_id__in=service_ids)
+        in_period = in_period.filter(session__service_id__in=service_ids)
+    booked = Q(service_referral__isnull=False)
     if period.area:
-        bookings = bookings.filter(_onward_in_area(period.area, "service_referral", area_facts))
+        booked &= _onward_in_area(period.area, "service_referral", area_facts)
     marked = [s.value for s in ATTENDANCE]
-    attendance_rows = bookings.values("session__service_id", "session__service__name").annotate(
-        people=Count("service_referral", distinct=True, filter=~Q(status=BookingStatus.CANCELLED)),
-        came=Count("service_referral", distinct=True, filter=Q(status__in=ATTENDED_STATUSES)),
-        attended=Count("id", filter=Q(status__in=ATTENDED_STATUSES)),
-        marked=Count("id", filter=Q(status__in=marked)),
-    )
+    counts = {
+        "people": Count("service_referral", distinct=True,
+                        filter=booked & ~Q(status=BookingStatus.CANCELLED)),
+        "came": Count("service_referral", distinct=True,
+                      filter=booked & Q(status__in=ATTENDED_STATUSES)),
+        "attended": Count("id", filter=booked & Q(status__in=ATTENDED_STATUSES)),
+        "marked": Count("id", filter=booked & Q(status__in=marked)),
+    }  # fmt: skip
+    taken: dict | None = None
+    if not period.area or area_facts:
+        # One pass over the period's bookings for both tables (the places taken count every
+        # booking holding a place, with or without an onward referral, in every area).
+        rows = in_period.values("session__service_id", "session__service__name").annotate(
+            booked=Count("id", filter=booked),
+            taken=Count("id", filter=Q(status__in=list(HOLDS_PLACE))),
+            **counts,
+        )
+        rows = list(rows)
+        attendance_rows = [r for r in rows if r["booked"]]
+        taken = {r["session__service_id"]: r["taken"] for r in rows if r["taken"]}
+    else:  # the area through cases and people: joins that must not restrict the places
+        attendance_rows = (
+            in_period.filter(booked)
+            .values("session__service_id", "session__service__name")
+            .annotate(
+                people=Count(
+                    "service_referral", distinct=True, filter=~Q(status=BookingStatus.CANCELLED)
+                ),
+                came=Count(
+                    "service_referral", distinct=True, filter=Q(status__in=ATTENDED_STATUSES)
+                ),
+                attended=Count("id", filter=Q(status__in=ATTENDED_STATUSES)),
+                marked=Count("id", filter=Q(status__in=marked)),
+            )
+        )
     attendance = Table(
         "attendance",
         _("Attendance and drop-out by service"),
@@ -1220,13 +1250,14 @@ def _session_tables(period: Period, service_ids=None, *, area_facts: bool = Fals
     session_rows = sessions.values("service_id", "service__name").annotate(
         sessions=Count("id"), places=Sum("places"), walk_ins=Sum("walk_ins__count")
     )
-    taken = dict(
-        Booking.objects.filter(session__in=sessions, status__in=list(HOLDS_PLACE))
-        .order_by()
-        .values("session__service_id")
-        .annotate(n=Count("id"))
-        .values_list("session__service_id", "n")
-    )
+    if taken is None:
+        taken = dict(
+            Booking.objects.filter(session__in=sessions, status__in=list(HOLDS_PLACE))
+            .order_by()
+            .values("session__service_id")
+            .annotate(n=Count("id"))
+            .values_list("session__service_id", "n")
+        )
     utilisation = Table(
         "utilisation",
         _("Utilisation of places"),
