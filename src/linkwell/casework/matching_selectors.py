@@ -1,22 +1,31 @@
-"""Matching for one case: candidates from the directory search, scored by `matching`.
+"""Matching for one case: candidates from the directory, scored by `matching`.
 
 1. The case through `selectors.case_get_for` (404 outside the service; an audited view).
-2. Candidates with the directory's one search queryset (`service_search_queryset`):
-   published, running, checked within `LINKWELL_LISTING_HIDDEN_DAYS`, answering at least one
-   of the referral's needs, the person's age, free when asked; with a maximum distance, only
-   services with a location inside the bounding box (or online). At most `CANDIDATE_LIMIT`
+2. Candidates: the filters of the directory's one search (`service_search_queryset`:
+   published, running, checked within `LINKWELL_LISTING_HIDDEN_DAYS`, answering at least
+   one of the referral's needs, the person's age, free when asked); with a maximum
+   distance, only services with a place inside it (or online). At most `CANDIDATE_LIMIT`
    go on, nearest first (most recently checked first when the person has no location).
    "Any distance" takes the nearest `CANDIDATE_LIMIT` in the country: circles of growing
-   radius are read until one holds that many, so the whole country is read only when it
-   has to be.
-3. What bounds each candidate's score, in a fixed number of queries (`values_list`, no
-   model instances): the service row, its places (distance, online), the needs its terms
-   answer and the languages it lists (`matching.score_ceiling`).
-4. The rest of the profile (target groups, times, costs, venue features) is read and
-   `matching.score_service` run in batches, highest ceiling first, until no candidate left
+   radius are read until one holds that many. The places come from the matching places
+   (`directory.match_places`): one covering index holds each place's coordinates with the
+   needs (as bits), ages and cost, and only the places that pass meet their service row
+   (approval, deletion, status, last checked). Without them (a need id above
+   `match_places.MAX_NEED_ID`) the listings' own tables are read (`_filter_sql`).
+3. What bounds each candidate's score: for the nearest, the rest of their row of the
+   matching places (languages listed, interpretation, referrals and places, the target
+   groups that exclude, venue features) and a distance no greater than the real one
+   (`_Facts`); for the others (online services filling up a distance), their rows
+   (`read_candidates`). `matching.Ceilings` works out `score_ceiling` and
+   `certainly_excluded` from those facts.
+4. Candidates are read in full (`read_candidates`, `service_profiles`) and scored
+   (`matching.score_service`) in batches, highest ceiling first, until no candidate left
    could enter the top `TOP` (`rank_bounded`): exactly the ranking of scoring every
    candidate, without reading and scoring the hundreds that cannot reach it.
 5. Excluded services dropped, the rest ranked (`matching.rank_key`), the top `TOP` returned.
+
+The reads are plain SQL (`_rows`, `_for_each`), not the ORM: preparing 2,000-element IN
+lists and converting every id and date read cost more than the queries themselves.
 """
 
 from __future__ import annotations
@@ -378,7 +387,8 @@ def _match_places_in(person, prefs, box) -> list | None:
     """`_places_of_candidates` from the matching places (`directory.match_places`): the
     places in the box are read from one covering index with the needs (as bits), ages and
     cost beside them, and only those that pass meet their service row (approval, deletion,
-    status, last checked: the public filter's covering index). None: a need has no bit."""
+    status, last checked: the public filter's covering index). Rows: (service id,
+    latitude, longitude, online place). None: a need has no bit."""
     if not match_places.available():
         return None
     mask = 0
