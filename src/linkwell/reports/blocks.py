@@ -65,7 +65,7 @@ COLUMN = {"kind": "source_kind", "imd": "imd", "ethnic": "ethnic", "language": "
           "sex": "sex"}  # fmt: skip
 assert all(len(v) < 16 for v in CODES.values())
 # Beyond this share of the blocks changed, an incremental refresh rebuilds them all.
-REBUILD_ALL_SHARE = 0.3
+REBUILD_ALL_SHARE = 0.6
 
 
 def group_codes(codes: np.ndarray, key: str) -> np.ndarray:
@@ -102,17 +102,20 @@ def _pg_codes(keys: tuple[str, ...], alias: str) -> tuple[str, list]:
     return " | ".join(parts), params
 
 
-def _pg_keys_join(alias: str, keys) -> tuple[str, list]:
+def _pg_keys_filter(alias: str, keys) -> tuple[str, list]:
+    """WHERE clause keeping the facts of these (day, area) blocks: a hash semi-join on the
+    local day and area, within the keys' date range (the date index when they are recent)."""
     if keys is None:
         return "", []
     days = [d for d, _a in keys]
     areas = [a for _d, a in keys]
     tz = _tz()
     return (
-        f"JOIN unnest(%s::date[], %s::text[]) AS k(day, area) ON {alias}.area = k.area "
-        f"AND {alias}.created_at >= (k.day::timestamp AT TIME ZONE %s) "
-        f"AND {alias}.created_at < ((k.day + 1)::timestamp AT TIME ZONE %s)",
-        [days, areas, tz, tz],
+        f"WHERE {alias}.created_at >= (%s::timestamp AT TIME ZONE %s) "  # noqa: S608
+        f"AND {alias}.created_at < (%s::timestamp AT TIME ZONE %s) "
+        f"AND (({alias}.created_at AT TIME ZONE %s)::date, {alias}.area) IN "
+        f"(SELECT * FROM unnest(%s::date[], %s::text[]))",
+        [min(days), tz, max(days) + datetime.timedelta(days=1), tz, tz, days, areas],
     )
 
 
@@ -122,7 +125,7 @@ def _pg_build(cursor, keys) -> None:
     codes, code_params = _pg_codes(tuple(SHIFT), "f")
     flags = " | ".join(f"(f.{name}::int << {shift})" for name, shift in FLAGS.items())
     dob = "COALESCE(f.date_of_birth - DATE '2000-01-01', '-2147483648'::int4)"
-    join, join_params = _pg_keys_join("f", keys)
+    join, join_params = _pg_keys_filter("f", keys)
     cursor.execute(
         f"INSERT INTO {ReferralBlock._meta.db_table} (day, area, n, rows) "  # noqa: S608
         f"SELECT DATE '2000-01-01' + d, area, count(*), string_agg(r, ''::bytea "
