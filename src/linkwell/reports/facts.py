@@ -204,7 +204,10 @@ def _insert_onward_facts(cursor, referral_ids: list[int] | None) -> int:
         else Value(False, output_field=BooleanField()),
     }
     aliased = {f"x_{k}": v for k, v in columns.items()}
-    sql, params = qs.annotate(**aliased).values(*aliased).query.sql_with_params()
+    inner = qs.annotate(**aliased).values(*aliased)
+    if referral_ids is None:  # a full rebuild lays rows down in date order, as for referrals
+        inner = inner.order_by("created_at")
+    sql, params = inner.query.sql_with_params()
     cursor.execute(
         f"INSERT INTO {OnwardFact._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join('x_' + c for c in columns)} FROM ({sql}) t",
