@@ -41,6 +41,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import (
     DEFAULT_DB_ALIAS,
     DatabaseError,
@@ -633,7 +634,7 @@ def _spec(model) -> tuple[dict, list, dict, frozenset]:
         fields = model._meta.concrete_fields
         _SPECS[model] = (
             {f.attname: f.get_default() for f in fields if not callable(f.default)},
-            [f for f in fields if callable(f.default)],
+            [(f.attname, f) for f in fields if callable(f.default)],
             {f.name: f.attname for f in fields if f.is_relation},
             frozenset(f.attname for f in fields),
         )
@@ -650,17 +651,16 @@ def _column(model, name: str, value) -> tuple[str, Any]:
 def _child(model, **given) -> _Row:
     """`model(**given)` as a `_Row`: the same defaults, foreign keys given as rows or ids."""
     defaults, callables, relations, attnames = _SPECS.get(model) or _spec(model)
-    values = dict(defaults)
-    for name, value in given.items():
-        if name in relations:
-            values[relations[name]] = None if value is None else value.pk
-        elif name in attnames:
-            values[name] = value
-        else:
+    values = {**defaults, **given}
+    others = given.keys() - attnames
+    for name in others:  # foreign keys given by name (as a row or instance)
+        if name not in relations:
             raise TypeError(f"{model.__name__} has no field {name}")
-    for f in callables:
-        if f.attname not in values:
-            values[f.attname] = f.get_default()
+        value = values.pop(name)
+        values[relations[name]] = None if value is None else value.pk
+    for attname, f in callables:
+        if attname not in values:
+            values[attname] = f.get_default()
     return _Row(model, values)
 
 
@@ -675,8 +675,8 @@ class _Rows:
         self.replace_locations: set[uuid.UUID] = set()
         self.replace_target_groups: set[uuid.UUID] = set()
         self.target_groups: list[tuple[uuid.UUID, int]] = []
-        # Created services' searchable text, by id (`_search_text`).
-        self.texts: dict[uuid.UUID, str] = {}
+        # Created services' searchable text, by id: (name, text, final) (`_search_text`).
+        self.texts: dict[uuid.UUID, tuple[str, str, bool]] = {}
 
     def add(self, obj):
         self.create[_model(obj)][obj.pk] = obj
@@ -768,8 +768,51 @@ def _prepared_column(field, values: tuple, db) -> tuple | list:
         if db.features.has_native_uuid_field:
             return values
         return [None if v is None else v.hex for v in values]
+    if not isinstance(field, _NONE_AS_NONE):
+        prep = field.get_db_prep_save
+        return [prep(v, db) for v in values]
+    if kinds == {_NONE}:
+        return values  # no date, time or amount given in the whole column
+    if (
+        type(field) is models.DateTimeField
+        and kinds <= {datetime.datetime, _NONE}
+        and db.vendor in ("sqlite", "postgresql")
+    ):
+        return _datetime_column(values, db)
     prep = field.get_db_prep_save
-    return [prep(v, db) for v in values]
+    return [None if v is None else prep(v, db) for v in values]
+
+
+# Fields whose `get_db_prep_save(None)` is None (SQL NULL).
+_NONE_AS_NONE = (models.DateField, models.TimeField, models.DecimalField)
+
+
+def _datetime_column(values, db) -> list:
+    """`DateTimeField.get_db_prep_save` of aware datetimes: the value itself on PostgreSQL;
+    on SQLite (`adapt_datetimefield_value`) the text of its UTC time without the offset, once
+    per distinct value (the import time recurs on every row). Naive values (which Django would
+    make aware, with a warning) go through Django."""
+    out: dict = {}
+    native = db.vendor == "postgresql"
+    zone = None if native else db.timezone
+    prep = None
+    result = []
+    for v in values:
+        if v is None:
+            result.append(None)
+            continue
+        done = out.get(v)
+        if done is None or done[0] is not v:
+            if v.utcoffset() is None or not settings.USE_TZ:
+                prep = prep or models.DateTimeField().get_db_prep_save
+                text = prep(v, db)
+            elif native:
+                text = v
+            else:
+                text = str(v.astimezone(zone).replace(tzinfo=None))
+            done = out[v] = (v, text)
+        result.append(done[1])
+    return result
 
 
 def _insert(model, objs: list) -> None:
@@ -807,7 +850,7 @@ def _insert_services_with_vectors(objs: list, texts: dict) -> None:
     fields = [f for f in Service._meta.concrete_fields if f.attname != "search_vector"]
     get = operator.itemgetter(*[f.attname for f in fields])
     prepared = _prepared_rows(fields, [get(o.values) for o in objs])
-    rows = [(*row, texts[o.pk]) for row, o in zip(prepared, objs, strict=True)]
+    rows = [(*row, texts[o.pk][1]) for row, o in zip(prepared, objs, strict=True)]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     table = quote(Service._meta.db_table)
@@ -913,9 +956,12 @@ def _text(record: dict, key: str, limit: int | None = None) -> str:
     value = record.get(key)
     if value is None:
         return ""
-    if not isinstance(value, str | int | float):
+    if type(value) is str:
+        value = value.strip()
+    elif isinstance(value, str | int | float):
+        value = str(value).strip()
+    else:
         raise RecordError(f"{key} must be text")
-    value = str(value).strip()
     if limit and len(value) > limit:
         raise RecordError(f"{key} is longer than {limit} characters")
     return value
@@ -1041,9 +1087,7 @@ class _Context:
     # Of those three models, the ones whose table was empty when the import began: every row
     # of theirs in the database is one this import wrote (in `known`), so none is looked up.
     fresh: frozenset = frozenset()
-    # PostgreSQL: services are created with their search vectors (`_search_text`); the text
-    # of those written so far, by id.
-    vectors: bool = False
+    # The searchable text of the services created so far (`_search_text`).
     texts: dict = field(default_factory=dict)
     # (key, previous value or _MISSING, added to done): undone when a record or chunk fails.
     undo: list = field(default_factory=list)
@@ -1583,17 +1627,18 @@ def _service(ctx: _Context, record: dict) -> tuple[Service, bool]:
                 value=_text(a, "value", 255),
             )
         )
-    if created and ctx.vectors:
+    if created:
         _search_text(ctx, service, organization, list(seen_terms.values()), extension)
     return service, created
 
 
 def _search_text(ctx: _Context, service: _Row, organization, terms: list, extension) -> None:
-    """PostgreSQL: the searchable text of a service the record creates, worked out from the
-    rows being written as `search._texts` reads it back once they are (`search.join_text`),
-    so the service's row is written with its vector. At the end of the import the text is
-    read back all the same, and a service whose text came out different is updated
-    (`search.index_imported`)."""
+    """The searchable text of a service the record creates, worked out from the rows being
+    written as `search._texts` reads it back once they are (`search.join_text`, parts in the
+    order it reads them: `search.by_read_order`), so it need not be read back
+    (`search.index_imported`; on PostgreSQL the service's row is written with its vector).
+    Not final when its organisation or a term is a row this import has not written: a later
+    record may still rewrite it (its text is then read back at the end)."""
     sid, values = service.pk, service.values
     rows = ctx.rows.create
     languages = [
@@ -1602,7 +1647,7 @@ def _search_text(ctx: _Context, service: _Row, organization, terms: list, extens
         if row.values["service_id"] == sid
     ]
     places = [
-        ctx.known[(Location, row.values["location_id"])].name
+        ctx.known[(Location, row.values["location_id"])]
         for row in rows.get(ServiceAtLocation, {}).values()
     ]
     groups = []
@@ -1617,9 +1662,18 @@ def _search_text(ctx: _Context, service: _Row, organization, terms: list, extens
         values["culturally_specific_notes"],
         organization.name,
     ]
-    ctx.rows.texts[sid] = search.join_text(
-        columns, languages, [term.name for term in terms], places, groups
+    by_id = operator.attrgetter("pk")
+    text = search.join_text(
+        columns,
+        languages,
+        [term.name for term in search.by_read_order(terms, by_id)],
+        [location.name for location in search.by_read_order(places, by_id)],
+        groups,
     )
+    final = ctx.is_done(Organization, organization.pk) and all(
+        ctx.is_done(TaxonomyTerm, term.pk) for term in terms
+    )
+    ctx.rows.texts[sid] = (values["name"], text, final)
 
 
 def _chunk_ids(ctx: _Context, records: list) -> None:
@@ -1809,7 +1863,6 @@ def feed_import(
         ctx.fresh = frozenset(
             model for model in (Service, Location, Organization) if not model.objects.exists()
         )
-        ctx.vectors = connection.vendor == "postgresql"
         for records in _chunked(feed.services, CHUNK):
             _chunk_ids(ctx, records)
             start = (

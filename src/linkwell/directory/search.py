@@ -110,22 +110,39 @@ def index_services(service_ids: Iterable[uuid.UUID]) -> None:
     _index(list(service_ids), {})
 
 
-def index_imported(service_ids: list[uuid.UUID], written: dict[uuid.UUID, str]) -> None:
-    """`index_services(service_ids)` at the end of an import. On PostgreSQL the services the
-    import created were written with the vector of a text it worked out from their rows
-    (`written`: id → text, `VECTOR_SQL` in their INSERT); each text is still read back here
-    as `index_services` reads it, and only a service whose text differs is updated (the order
-    in which the database lists a service's terms and places follows the query plan, which
-    depends on the tables' sizes, so the read text stays the reference)."""
-    _index(service_ids, written)
+def by_read_order(rows: list, key) -> list:
+    """A service's taxonomy terms or places, given in the order they are written, in the order
+    `_texts` reads them back on SQLite: through the unique indexes (link_entity, link_id,
+    taxonomy_term_id) and (service_id, location_id), so by the term's or the location's id
+    (`key(row)`, a UUID). Elsewhere as given (the order PostgreSQL returns them depends on
+    the plan: see `index_imported`)."""
+    if _vendor() == "sqlite" and len(rows) > 1:
+        return sorted(rows, key=key)
+    return rows
 
 
-def _index(ids: list, written: dict) -> None:
+def index_imported(service_ids: list[uuid.UUID], worked_out: dict) -> None:
+    """`index_services(service_ids)` at the end of an import, which worked out the text of the
+    services it created from the rows it wrote (`worked_out`: id → (name, text, final), see
+    `join_text`, `by_read_order`; `final` when no row it was made from can change later in
+    the import).
+
+    SQLite: a final text is written to the FTS table as it is, the others are read back; the
+    rows go in the batches and the order `index_services` uses (by name, then id), which give
+    them the same rowids. PostgreSQL: the services were written with the vector of that text
+    (`VECTOR_SQL` in their INSERT), but the order in which PostgreSQL lists a service's
+    terms and places follows the query plan (which changes with the tables' sizes), so each
+    text is still read back and only a service whose text differs is updated."""
+    _index(service_ids, worked_out)
+
+
+def _index(ids: list, worked_out: dict) -> None:
     if not ids:
         return
+    vendor = _vendor()
     for chunk in _chunks(ids, INDEX_BATCH):
-        texts = _texts(chunk)
-        if _vendor() == "sqlite":
+        if vendor == "sqlite":
+            texts = _read_or_known(chunk, worked_out)
             with connection.cursor() as cursor:
                 for part in _chunks(chunk, 500):
                     marks = ",".join("%s" for _ in part)
@@ -138,9 +155,13 @@ def _index(ids: list, written: dict) -> None:
                     f"INSERT INTO {FTS_TABLE} (service_id, body) VALUES (%s, %s)",  # noqa: S608
                     [(pk.hex, text) for pk, text in texts.items()],
                 )
-        elif _vendor() == "postgresql":
+        elif vendor == "postgresql":
             # One UPDATE per batch.
-            rows = [(pk, text) for pk, text in texts.items() if written.get(pk) != text]
+            rows = [
+                (pk, text)
+                for pk, text in _texts(chunk).items()
+                if pk not in worked_out or worked_out[pk][1] != text
+            ]
             vector = VECTOR_SQL % "v.body"
             for part in _chunks(rows, 500):
                 values = ",".join("(%s::uuid, %s)" for _ in part)
@@ -152,6 +173,24 @@ def _index(ids: list, written: dict) -> None:
                     )
     # Matching's table of places (casework issue 3), kept in step at the same points.
     match_places.refresh(ids)
+
+
+def _read_or_known(chunk: list, worked_out: dict) -> dict:
+    """SQLite: the batch's texts in the order `_texts` returns them (services by name, the
+    model's ordering, then by id, the order of the primary key index they are found through),
+    final texts taken as they are."""
+    known = {pk: worked_out[pk] for pk in chunk if pk in worked_out and worked_out[pk][2]}
+    if not known:
+        return _texts(chunk)
+    from .models import Service
+
+    missing = [pk for pk in chunk if pk not in known]
+    texts = {pk: known[pk][1] for pk in known}
+    names = {pk: known[pk][0] for pk in known}
+    if missing:
+        texts.update(_texts(missing))
+        names.update(Service.objects.filter(pk__in=missing).values_list("pk", "name"))
+    return {pk: texts[pk] for pk in sorted(texts, key=lambda pk: (names[pk], pk.hex))}
 
 
 def reindex_all() -> None:
