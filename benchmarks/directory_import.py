@@ -13,6 +13,8 @@
    database must equal its record in the file), then the whole directory exported again from
    the imported database (timed: the export on that engine), which must equal the file apart
    from `exported_at`.
+5. With --reimport, before that export: the same file imported again into the imported
+   database (timed: every service an update), and the count and sample checked again.
 
 CPU time is the benchmark process's (`time.process_time`) plus, on PostgreSQL, the server
 backend's (first field of /proc/<pid>/schedstat: the server runs on this machine). Wall time on
@@ -195,6 +197,9 @@ def child_import(args) -> dict:
         "cpu": round(len(expected) / max(out["import"]["cpu_s"], 1e-9)),
     }
     out["check"] = check(path, len(expected), args.sample, args.seed)
+    if args.reimport:
+        out["reimport"] = timed_import(path)
+        out["reimport"]["check"] = check(path, len(expected), args.sample, args.seed)
     del expected
     again = Path(args.scratch) / "again.json"
     out["export"] = timed_export(again)
@@ -207,6 +212,8 @@ def spawn(args, mode: str, env: dict, file: Path, scratch: Path | None = None) -
            "--sample", str(args.sample), "--file", str(file), "--mode", mode]  # fmt: skip
     if args.reuse_file:
         cmd.append("--reuse-file")
+    if args.reimport:
+        cmd.append("--reimport")
     if scratch:
         cmd += ["--scratch", str(scratch)]
     proc = subprocess.run(
@@ -232,6 +239,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--reuse-file", action="store_true", help="do not export again when the file is there"
+    )
+    parser.add_argument(
+        "--reimport",
+        action="store_true",
+        help="also time importing the same file again into the imported database (updates)",
     )
     parser.add_argument("--no-postgresql", action="store_true")
     parser.add_argument("--only-postgresql", action="store_true")
