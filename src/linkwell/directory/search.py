@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from . import match_places
 
@@ -119,6 +119,24 @@ def by_read_order(rows: list, key) -> list:
     if _vendor() == "sqlite" and len(rows) > 1:
         return sorted(rows, key=key)
     return rows
+
+
+def read_order_known() -> bool:
+    """SQLite: whether `_texts` reads a service's terms and places in the order `by_read_order`
+    gives. Without planner statistics for those tables it reads them through the unique
+    indexes (by id); with statistics (ANALYZE, `lib.dbstats`) it may choose other indexes, and
+    so another order."""
+    if _vendor() != "sqlite":
+        return False
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_stat1 WHERE tbl IN "
+                "('directory_attribute', 'directory_serviceatlocation') LIMIT 1"
+            )
+        except DatabaseError:  # no statistics at all (never analysed)
+            return True
+        return cursor.fetchone() is None
 
 
 def index_imported(service_ids: list[uuid.UUID], worked_out: dict) -> None:
