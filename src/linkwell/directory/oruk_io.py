@@ -1087,10 +1087,8 @@ class _Context:
     # Of those three models, the ones whose table was empty when the import began: every row
     # of theirs in the database is one this import wrote (in `known`), so none is looked up.
     fresh: frozenset = frozenset()
-    # The searchable text of the services created so far (`_search_text`), and whether the
-    # order of their terms and places is the one it is read back in (`search.read_order_known`).
+    # The searchable text of the services created so far (`_search_text`).
     texts: dict = field(default_factory=dict)
-    read_order_known: bool = False
     # (key, previous value or _MISSING, added to done): undone when a record or chunk fails.
     undo: list = field(default_factory=list)
 
@@ -1640,15 +1638,15 @@ def _search_text(ctx: _Context, service: _Row, organization, terms: list, extens
     order it reads them: `search.by_read_order`), so it need not be read back
     (`search.index_imported`; on PostgreSQL the service's row is written with its vector).
     Not final (read back at the end instead) when its organisation or a term is a row this
-    import has not written (a later record may still rewrite it), or when it has several
-    terms or places and SQLite has planner statistics (the order they are read back in is
-    then the plan's)."""
+    import has not written (a later record may still rewrite it)."""
     sid, values = service.pk, service.values
     rows = ctx.rows.create
     languages = [
         f"{row.values['name']} {row.values['note']}"
-        for row in rows.get(Language, {}).values()
-        if row.values["service_id"] == sid
+        for row in search.by_read_order(
+            [row for row in rows.get(Language, {}).values() if row.values["service_id"] == sid],
+            operator.attrgetter("pk"),
+        )
     ]
     places = [
         ctx.known[(Location, row.values["location_id"])]
@@ -1674,10 +1672,8 @@ def _search_text(ctx: _Context, service: _Row, organization, terms: list, extens
         [location.name for location in search.by_read_order(places, by_id)],
         groups,
     )
-    final = (
-        (ctx.read_order_known or (len(terms) < 2 and len(places) < 2))
-        and ctx.is_done(Organization, organization.pk)
-        and all(ctx.is_done(TaxonomyTerm, term.pk) for term in terms)
+    final = ctx.is_done(Organization, organization.pk) and all(
+        ctx.is_done(TaxonomyTerm, term.pk) for term in terms
     )
     ctx.rows.texts[sid] = (values["name"], text, final)
 
@@ -1869,7 +1865,6 @@ def feed_import(
         ctx.fresh = frozenset(
             model for model in (Service, Location, Organization) if not model.objects.exists()
         )
-        ctx.read_order_known = search.read_order_known()
         for records in _chunked(feed.services, CHUNK):
             _chunk_ids(ctx, records)
             start = (

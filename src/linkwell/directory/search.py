@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import DatabaseError, connection
+from django.db import connection
 
 from . import match_places
 
@@ -54,16 +54,24 @@ def _texts(ids: list) -> dict[uuid.UUID, str]:
     extra: dict[uuid.UUID, dict[str, list[str]]] = {
         pk: {"languages": [], "terms": [], "places": [], "groups": []} for pk in ids
     }
-    for sid, name, note in Language.objects.filter(service_id__in=ids).values_list(
-        "service_id", "name", "note"
+    # Each part in a fixed order (by the row's id), whatever the plan: an import works the
+    # same text out from the rows it writes (`by_read_order`) instead of reading it back.
+    for sid, name, note in (
+        Language.objects.filter(service_id__in=ids)
+        .order_by("service_id", "id")
+        .values_list("service_id", "name", "note")
     ):
         extra[sid]["languages"].append(f"{name} {note}")
-    for sid, term in Attribute.objects.filter(link_entity="service", link_id__in=ids).values_list(
-        "link_id", "taxonomy_term__name"
+    for sid, term in (
+        Attribute.objects.filter(link_entity="service", link_id__in=ids)
+        .order_by("link_id", "taxonomy_term_id")
+        .values_list("link_id", "taxonomy_term__name")
     ):
         extra[sid]["terms"].append(term)
-    for sid, place in ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
-        "service_id", "location__name"
+    for sid, place in (
+        ServiceAtLocation.objects.filter(service_id__in=ids)
+        .order_by("service_id", "location_id")
+        .values_list("service_id", "location__name")
     ):
         extra[sid]["places"].append(place)
     through = TargetGroup.services.through
@@ -111,32 +119,10 @@ def index_services(service_ids: Iterable[uuid.UUID]) -> None:
 
 
 def by_read_order(rows: list, key) -> list:
-    """A service's taxonomy terms or places, given in the order they are written, in the order
-    `_texts` reads them back on SQLite: through the unique indexes (link_entity, link_id,
-    taxonomy_term_id) and (service_id, location_id), so by the term's or the location's id
-    (`key(row)`, a UUID). Elsewhere as given (the order PostgreSQL returns them depends on
-    the plan: see `index_imported`)."""
-    if _vendor() == "sqlite" and len(rows) > 1:
-        return sorted(rows, key=key)
-    return rows
-
-
-def read_order_known() -> bool:
-    """SQLite: whether `_texts` reads a service's terms and places in the order `by_read_order`
-    gives. Without planner statistics for those tables it reads them through the unique
-    indexes (by id); with statistics (ANALYZE, `lib.dbstats`) it may choose other indexes, and
-    so another order."""
-    if _vendor() != "sqlite":
-        return False
-    with connection.cursor() as cursor:
-        try:
-            cursor.execute(
-                "SELECT 1 FROM sqlite_stat1 WHERE tbl IN "
-                "('directory_attribute', 'directory_serviceatlocation') LIMIT 1"
-            )
-        except DatabaseError:  # no statistics at all (never analysed)
-            return True
-        return cursor.fetchone() is None
+    """A service's languages, taxonomy terms or places, given in the order they are written, in
+    the order `_texts` reads them back: by the row's id (language) or the term's or
+    location's id (`key(row)`, a UUID), on both databases whatever the query plan."""
+    return sorted(rows, key=key) if len(rows) > 1 else rows
 
 
 def index_imported(service_ids: list[uuid.UUID], worked_out: dict) -> None:
@@ -148,9 +134,8 @@ def index_imported(service_ids: list[uuid.UUID], worked_out: dict) -> None:
     SQLite: a final text is written to the FTS table as it is, the others are read back; the
     rows go in the batches and the order `index_services` uses (by name, then id), which give
     them the same rowids. PostgreSQL: the services were written with the vector of that text
-    (`VECTOR_SQL` in their INSERT), but the order in which PostgreSQL lists a service's
-    terms and places follows the query plan (which changes with the tables' sizes), so each
-    text is still read back and only a service whose text differs is updated."""
+    (`VECTOR_SQL` in their INSERT); only the texts that are not final are read back, and a
+    service whose text differs is updated."""
     _index(service_ids, worked_out)
 
 
@@ -175,9 +160,10 @@ def _index(ids: list, worked_out: dict) -> None:
                 )
         elif vendor == "postgresql":
             # One UPDATE per batch.
+            unsure = [pk for pk in chunk if pk not in worked_out or not worked_out[pk][2]]
             rows = [
                 (pk, text)
-                for pk, text in _texts(chunk).items()
+                for pk, text in _texts(unsure).items()
                 if pk not in worked_out or worked_out[pk][1] != text
             ]
             vector = VECTOR_SQL % "v.body"
