@@ -31,13 +31,14 @@ from django.utils import timezone
 
 from linkwell.audit.models import AuditAction
 from linkwell.audit.services import audit_record
-from linkwell.casework.models import Contact, PlanGoal
+from linkwell.casework.models import Contact
 from linkwell.outcomes.instruments import INSTRUMENTS
 from linkwell.outcomes.models import Measurement
 from linkwell.people.models import Consent
 from linkwell.referrals.models import Referral
 
 from .evaluation_run import AGE_BANDS, person_groups
+from .facts import first_contact_at, first_goal_at
 
 MIN_KEY_LENGTH = 32
 EXTRACT_FILE = "research_extract.csv"
@@ -175,16 +176,6 @@ def build_rows(
 
     first, after = _bounds(start, end)
     referrals = Referral.objects.filter(created_at__gte=first, created_at__lt=after)
-    first_contact = (
-        Contact.objects.filter(case__referral=OuterRef("pk"), successful=True)
-        .order_by("at")
-        .values("at")[:1]
-    )
-    first_goal = (
-        PlanGoal.objects.filter(case__referral=OuterRef("pk"))
-        .order_by("created_at")
-        .values("created_at")[:1]
-    )
     connected = (
         ServiceReferral.objects.filter(case__referral=OuterRef("pk"), status__in=CONNECTED)
         .exclude(responded_at__isnull=True)
@@ -215,8 +206,8 @@ def build_rows(
     )
     rows_qs = (
         referrals.annotate(
-            first_contact_at=Subquery(first_contact),
-            first_goal_at=Subquery(first_goal),
+            first_contact_at=first_contact_at(),
+            first_goal_at=first_goal_at(),
             connected_at=Subquery(connected),
             first_attended_at=Subquery(attended),
             attendance_count=Subquery(attendances),

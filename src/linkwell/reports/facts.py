@@ -94,23 +94,32 @@ COPIED = ("created_at", "area", "imd", "ethnic", "language", "date_of_birth", "s
 # ---------------------------------------------------------------------------------------------
 
 
-def _with_facts(qs: QuerySet[Referral]) -> QuerySet[Referral]:
-    first_contact = (
+def first_contact_at() -> Subquery:
+    """When the referral (`OuterRef("pk")`) first had a successful contact (the research
+    extract uses the same definition)."""
+    return Subquery(
         Contact.objects.filter(case__referral=OuterRef("pk"), successful=True)
         .order_by("at")
         .values("at")[:1]
     )
-    first_goal = (
+
+
+def first_goal_at() -> Subquery:
+    """When the referral's (`OuterRef("pk")`) first plan goal was agreed: the plan date."""
+    return Subquery(
         PlanGoal.objects.filter(case__referral=OuterRef("pk"))
         .order_by("created_at")
         .values("created_at")[:1]
     )
+
+
+def _with_facts(qs: QuerySet[Referral]) -> QuerySet[Referral]:
     connected = Q(status__in=CONNECTED_STATUSES)
     if _has_field(ServiceReferral, "kind"):
         connected |= Q(kind="signposted")
     return qs.annotate(
-        first_contact_at=Subquery(first_contact),
-        first_goal_at=Subquery(first_goal),
+        first_contact_at=first_contact_at(),
+        first_goal_at=first_goal_at(),
         is_connected=Exists(
             ServiceReferral.objects.filter(connected, case__referral=OuterRef("pk"))
         ),
