@@ -26,22 +26,45 @@ def speaks(p, s, prefs_) -> bool:
     return language in s.languages if s.languages else language == "en"
 
 
+def ceiling(bounds, p, o, prefs_, **read):
+    """`bounds.ceiling` of the optimistic profile `o`, with whatever else was `read`."""
+    return bounds.ceiling(
+        needs_met=o.needs_met,
+        speaks=speaks(p, o, prefs_),
+        offers_interpretation=o.offers_interpretation,
+        distance_km=o.distance_km,
+        online=o.online,
+        accepts_referrals=o.accepts_referrals,
+        places_per_session=o.places_per_session,
+        days_since_checked=o.days_since_checked,
+        **read,
+    )
+
+
+def excluded(bounds, p, o, prefs_, **read):
+    """`bounds.certainly_excluded` of the optimistic profile `o`, with whatever was `read`."""
+    return bounds.certainly_excluded(
+        published=o.published,
+        deleted=o.deleted,
+        status=o.status,
+        hidden_from_matching=o.hidden_from_matching,
+        minimum_age=o.minimum_age,
+        maximum_age=o.maximum_age,
+        speaks=speaks(p, o, prefs_),
+        offers_interpretation=o.offers_interpretation,
+        distance_km=o.distance_km,
+        online=o.online,
+        **read,
+    )
+
+
 @settings(max_examples=500)
 @given(people, services, preferences)
 def test_the_memoised_ceiling_is_exactly_score_ceiling(p, s, prefs_):
     o = optimistic(s)
     bounds = m.Ceilings(p, prefs_)
     for _ in range(2):  # the second time from the memo
-        got = bounds.ceiling(
-            needs_met=o.needs_met,
-            speaks=speaks(p, o, prefs_),
-            offers_interpretation=o.offers_interpretation,
-            distance_km=o.distance_km,
-            online=o.online,
-            accepts_referrals=o.accepts_referrals,
-            places_per_session=o.places_per_session,
-            days_since_checked=o.days_since_checked,
-        )
+        got = ceiling(bounds, p, o, prefs_)
         assert got == m.score_ceiling(p, o, prefs_)
 
 
@@ -51,18 +74,7 @@ def test_the_memoised_exclusion_is_exactly_certainly_excluded(p, s, prefs_):
     o = optimistic(s)
     bounds = m.Ceilings(p, prefs_)
     for _ in range(2):
-        got = bounds.certainly_excluded(
-            published=o.published,
-            deleted=o.deleted,
-            status=o.status,
-            hidden_from_matching=o.hidden_from_matching,
-            minimum_age=o.minimum_age,
-            maximum_age=o.maximum_age,
-            speaks=speaks(p, o, prefs_),
-            offers_interpretation=o.offers_interpretation,
-            distance_km=o.distance_km,
-            online=o.online,
-        )
+        got = excluded(bounds, p, o, prefs_)
         assert got == m.certainly_excluded(p, o, prefs_)
 
 
@@ -85,31 +97,12 @@ def test_with_venue_features_and_groups_read_they_are_decided_too(p, s, prefs_):
     )
     bounds = m.Ceilings(p, prefs_)
     for _ in range(2):
-        assert bounds.certainly_excluded(
-            published=o.published,
-            deleted=o.deleted,
-            status=o.status,
-            hidden_from_matching=o.hidden_from_matching,
-            minimum_age=o.minimum_age,
-            maximum_age=o.maximum_age,
-            speaks=speaks(p, o, prefs_),
-            offers_interpretation=o.offers_interpretation,
-            distance_km=o.distance_km,
-            online=o.online,
-            access_features=s.access_features,
-            target_groups=s.target_groups,
+        assert excluded(
+            bounds, p, o, prefs_, access_features=s.access_features, target_groups=s.target_groups
         ) == m.certainly_excluded(p, o, prefs_, m.DECIDED_BEFORE_FULL_READ | m.GROUP_EXCLUSIONS)
-        assert bounds.ceiling(
-            needs_met=o.needs_met,
-            speaks=speaks(p, o, prefs_),
-            offers_interpretation=o.offers_interpretation,
-            distance_km=o.distance_km,
-            online=o.online,
-            accepts_referrals=o.accepts_referrals,
-            places_per_session=o.places_per_session,
-            days_since_checked=o.days_since_checked,
-            access_features=s.access_features,
-        ) == m.score_ceiling(p, o, prefs_)
+        assert ceiling(bounds, p, o, prefs_, access_features=s.access_features) == m.score_ceiling(
+            p, o, prefs_
+        )
     # Excluded by what was read means excluded once read in full.
     if m.certainly_excluded(p, o, prefs_, m.DECIDED_BEFORE_FULL_READ | m.GROUP_EXCLUSIONS):
         assert m.score_service(p, s, prefs_).excluded
